@@ -16,6 +16,7 @@ import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
 import { UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { formatCount } from '../intake/wording';
+import { casesOfSender } from './held-sender';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError } from '../documents/document-store';
 import type { CampaignStatus, DocumentDownloadedInput, EngagementStatus } from '../workflows/messages';
@@ -800,7 +801,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   /**
    * For mail that names no campaign: each running campaign's vendors by name (its board, one bounded
    * query each, as a pen's), so the officer picks the engagement rather than typing two ids it sees
-   * nowhere on the pages. Undefined when none answers: the officer then names both.
+   * nowhere on the pages; with the boards of the campaigns listed, among which the sender's case is
+   * looked for. Undefined when none answers: the officer then names both.
    */
   const engagementChoices = async (c: Context<WebEnv>) => {
     const running = await deps
@@ -808,8 +810,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       .then((dossier) => dossier.findCampaigns({ limit: 200 }))
       .catch(() => []);
     const boards = await Promise.all(running.map((r) => heldCampaign(r.campaignId)));
-    const groups = running
+    const listed = running
       .map((r, i) => ({
+        board: boards[i],
         campaignId: r.campaignId,
         campaignName: campaignName(c, r.title ?? boards[i]?.title, r.campaignId),
         vendors: Object.entries(boards[i]?.vendorNames ?? {})
@@ -817,7 +820,35 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
       }))
       .filter((g) => g.vendors.length > 0);
-    return groups.length ? groups : undefined;
+    if (!listed.length) return undefined;
+    return {
+      groups: listed.map(({ board: _board, ...group }) => group),
+      boards: listed.map(({ board, campaignName }) => ({ ...board!, campaignName })),
+    };
+  };
+
+  /**
+   * The case a held message's sender suggests, among those the assign form offers (the pen's campaign,
+   * or every campaign listed): named and chosen when it is the only one, named without a choice when
+   * the address could be several vendors'. None for a sender the border mail server could not verify:
+   * its address is what is in doubt. The officer's own choice, on a form sent back, stays chosen.
+   */
+  const senderSuggestion = (c: Context<WebEnv>, message: HeldMessageContent, boards: (CampaignBoardView & { campaignName?: string })[], unsorted: boolean) => {
+    const language = c.get('language');
+    const cases = message.why.code === 'unverified-sender' ? undefined : casesOfSender(message.from, boards);
+    if (!cases?.length) return undefined;
+    const named = cases.map(({ campaignId, vendorId }) => {
+      const board = boards.find((b) => b.campaignId === campaignId)!;
+      return { campaignId, vendorId, vendor: board.vendorNames[vendorId] ?? vendorId, campaign: board.campaignName ?? campaignName(c, board.title, campaignId) };
+    });
+    if (named.length === 1) {
+      const { campaignId, vendorId, vendor, campaign } = named[0]!;
+      return { vendor, ...(unsorted ? { campaign } : {}), chosen: unsorted ? `${campaignId}/${vendorId}` : vendorId };
+    }
+    const words = named
+      .map((n) => (unsorted ? views.text(language, 'held.sender-case-named', { vendor: n.vendor, campaign: n.campaign }) : n.vendor))
+      .sort((a, b) => COLLATOR.compare(a, b));
+    return { cases: words.join(views.text(language, 'punctuation.list')) };
   };
 
   /**
@@ -876,6 +907,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const others = closed?.filter((e) => !lateTo.some((t) => t.vendorId === e.vendorId));
     const lateAny = !campaignId ? { ...(ended ? { ended } : {}), namesCampaign: true } : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
     const shown = formView(form, c.get('language'), board?.timeZone);
+    const sender = senderSuggestion(c, message, campaignId ? (board ? [board] : []) : (engagements?.boards ?? []), !campaignId);
+    const assignChosen = form?.action === 'assign' ? (campaignId ? form.values.vendor : form.values.engagement) : sender && 'chosen' in sender ? sender.chosen : undefined;
     // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
     const chosen = form?.action === 'attachLate' && form.values.choice === 'any';
     // Each attachment by its place in the message, as the intake reads it again to hand it over.
@@ -886,7 +919,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       message: { ...message, attachments: message.attachments.map((a, i) => ({ ...a, href: attachmentPath(i + 1) })), refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
-      engagements,
+      engagements: engagements?.groups,
+      sender,
+      assignChosen,
       lateTo,
       lateAny: lateAny && { ...lateAny, ...(chosen ? { chosen, values: shown.values?.attachLate, errors: shown.errors?.attachLate } : {}) },
       ...shown,

@@ -247,17 +247,27 @@ export class CampaignCase {
     };
   }
 
-  /** The board's view: phase and names only, so a board of a large campaign reads kilobytes, not the status. */
+  /**
+   * The board's view: phase, names and addresses only, so a board of a large campaign reads some
+   * hundred kilobytes, not the status. The addresses are those the campaign knows: an ended
+   * engagement's as it last corrected them, otherwise the campaign file's (or the added vendor's); a
+   * correction made on an engagement still running is that engagement's alone until it ends.
+   */
   board(): CampaignBoard {
     const { campaign } = this.input;
     const vendorNames: Record<string, string> = {};
-    for (const { vendor } of this.engagements.values()) vendorNames[vendor.id] = vendor.name;
+    const vendorContacts: Record<string, string[]> = {};
+    for (const vendor of this.vendors()) {
+      vendorNames[vendor.id] = vendor.name;
+      vendorContacts[vendor.id] = [...new Set(vendor.contacts.map((c) => c.email.trim().toLowerCase()))];
+    }
     return {
       campaignId: campaign.id,
       reference: campaign.reference,
       phase: this.phase,
       engagementCount: this.engagements.size,
       vendorNames,
+      vendorContacts,
       timeZone: campaignTimeZone(campaign),
       ...this.letterNotKept(),
     };

@@ -620,6 +620,12 @@ export interface CampaignBoard {
   engagementCount: number;
   /** Each vendor's name, by vendor id. */
   vendorNames: Record<string, string>;
+  /**
+   * Each vendor's contact addresses, lowercased, by vendor id: what `isVendorAddress` needs to tell
+   * whose a held message's sender is, so the holding pen can suggest its case. Absent from workers
+   * older than it: then no case is suggested.
+   */
+  vendorContacts?: Record<string, string[]>;
   /** As in the status: why no engagement has started while the letter waits for the published files. */
   letterNotKept?: LetterNotKept;
   /** The zone the campaign's dates are in (`campaignTimeZone`); absent from workers older than it (then UTC). */

@@ -892,7 +892,37 @@ describe('the campaign as the board reads it', () => {
     expect(board.vendorNames['vendor-1999']).toBe('Vendor 1999 Inc.');
     const boardBytes = Buffer.byteLength(JSON.stringify(board));
     const statusBytes = Buffer.byteLength(JSON.stringify(kase.status()));
-    expect(boardBytes).toBeLessThan(statusBytes / 5);
+    // Names and addresses (some 150 KB here), where the status is over 400 KB.
+    expect(boardBytes).toBeLessThan(statusBytes / 2.5);
+  });
+
+  it('gives every vendor’s addresses, lowercased, so a held message’s sender can be told, and stays small for 2,000 vendors of two addresses', () => {
+    const vendors = Array.from({ length: 2_000 }, (_, i) =>
+      testVendor(`vendor-${i}`, {
+        name: `Vendor ${i} Inc.`,
+        contacts: [
+          { name: 'Privacy office', email: `Privacy.Office@Vendor-${i}.example` },
+          { name: 'Legal counsel', email: `legal-counsel@vendor-${i}.example` },
+        ],
+      }),
+    );
+    const input: CampaignInput = { campaign: testCampaign('board'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'board', notifyVendors: false } };
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const vendor of vendors) kase.addEngagement(vendor, false);
+    const board = kase.board();
+    expect(Object.keys(board.vendorContacts!)).toHaveLength(2_000);
+    expect(board.vendorContacts!['vendor-7']).toEqual(['privacy.office@vendor-7.example', 'legal-counsel@vendor-7.example']);
+    // Some 240 KB: a query's answer, never kept in history, far under the 512 KiB the SDK warns of
+    // (the addresses are part of the campaign's input, itself at most 1.5 MB).
+    expect(Buffer.byteLength(JSON.stringify(board))).toBeLessThan(256_000);
+  });
+
+  it('gives an ended engagement’s addresses as its officer corrected them, not the campaign file’s', () => {
+    const input: CampaignInput = { campaign: testCampaign('board'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'board', notifyVendors: false } };
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+    kase.engagementEnded('zoom', { ...concluded('zoom'), contacts: [{ name: 'New office', email: 'Office@Zoom.us' }] });
+    expect(kase.board().vendorContacts).toEqual({ zoom: ['office@zoom.us'], cisco: ['privacy@cisco.test'] });
   });
 });
 

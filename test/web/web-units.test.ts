@@ -4709,6 +4709,114 @@ describe('assigning mail that names no campaign', () => {
   });
 });
 
+describe('the case a held message’s sender suggests', () => {
+  // A vendor that writes a fresh email (no thread, no token, no case reference) lands in the pen of
+  // mail that names no campaign: its address, a vendor's by the engagement's own rule, names the case
+  // to assign it to, chosen for the officer to confirm. Each campaign's board gives its vendors'
+  // addresses (`vendorContacts`); a board from an older worker gives none.
+  const heldFrom = (from: string, why: object = { code: 'no-match' }) => ({ ref: '1', messageId: '<s@x.test>', from, subject: 'A question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why, kind: 'reply' });
+  type Board = { title?: object; vendorNames: Record<string, string>; vendorContacts?: Record<string, string[]> };
+  const video: Board = {
+    title: { en: 'Video calls', fr: 'Visioconférence' },
+    vendorNames: { zoom: 'Zoom', cisco: 'Cisco', epsilon: 'Epsilon' },
+    vendorContacts: { zoom: ['privacy@zoom.test'], cisco: ['privacy@cisco.test', 'legal@cisco-law.test'], epsilon: ['dpo@epsilon.test'] },
+  };
+  const older: Board = { title: { en: 'Older calls', fr: 'Anciens appels' }, vendorNames: { teams: 'Teams', zoom: 'Zoom' }, vendorContacts: { teams: ['privacy@teams.test'], zoom: ['legal@zoom.test'] } };
+  const refuse = () => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, 'no engagement engagement:vc:cisco: the campaign has no such vendor'));
+  /** A workspace whose running campaigns have these boards, holding one message; `pen` is where it waits. */
+  const workspace = (boards: Record<string, Board>, message: object) =>
+    fakeWorkspace({
+      dossier: { findCampaigns: async () => Object.keys(boards).map((campaignId) => ({ workflowId: `campaign:${campaignId}`, campaignId, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' })) },
+      campaigns: {
+        board: async (campaignId: string) => ({ campaignId, reference: campaignId.toUpperCase(), phase: 'engaging', engagementCount: Object.keys(boards[campaignId]!.vendorNames).length, timeZone: 'UTC', ...boards[campaignId] }),
+        status: async () => ({ engagements: [] }),
+      },
+      holdingPen: async () => ({ intake: { held: async () => [message], read: async () => ({ ...message, recipients: [], text: 'Hello', attachments: [] }), assign: refuse } as never, close: async () => {} }),
+    });
+  const open = async (app: ReturnType<typeof fakeWorkspace>, pen: string, language = 'en') =>
+    (await app.request(`/held/${pen}/message?id=%3Cs%40x.test%3E`, { headers: { cookie: officerCookie(language, 'v') } })).text();
+  const assignForm = (html: string) => /<form method="post" action="\/held\/[^/]+\/assign"[^]*?<\/form>/.exec(html)?.[0] ?? '';
+  const selected = (html: string) => [...assignForm(html).matchAll(/<option value="([^"]+)" selected>/g)].map((m) => m[1]);
+  const hint = (html: string) => visibleText(/<p class="hint" id="assign-sender">[^]*?<\/p>/.exec(assignForm(html))?.[0] ?? '');
+
+  it('chooses and names the sole vendor’s case among every running campaign’s, for mail that names no campaign', async () => {
+    // Older calls has no vendor of cisco.test: only Video calls' Cisco is the sender's.
+    const app = workspace({ vc: video, old: older }, heldFrom('Privacy@Cisco.test'));
+    const en = await open(app, 'unsorted');
+    expect(selected(en)).toEqual(['vc/cisco']);
+    expect(hint(en)).toBe('This message comes from an address of Cisco: its case in Video calls is chosen below. Check it before you assign the message.');
+    expect(assignForm(en)).toContain('<select id="assign-engagement" name="engagement" aria-describedby="assign-sender">');
+    const fr = await open(app, 'unsorted', 'fr');
+    expect(selected(fr)).toEqual(['vc/cisco']);
+    expect(hint(fr)).toBe('Ce message vient d’une adresse de Cisco\u00a0: son dossier de la campagne Visioconférence est choisi ci-dessous. Vérifiez-le avant de rattacher le message.');
+  });
+
+  it('chooses and names the vendor whose domain the sender writes from, in a campaign’s pen', async () => {
+    const app = workspace({ vc: video }, heldFrom('counsel@cisco-law.test', { code: 'refused', refusals: [] }));
+    const en = await open(app, 'vc');
+    expect(selected(en)).toEqual(['cisco']);
+    expect(hint(en)).toBe('This message comes from an address of Cisco: its case is chosen below. Check it before you assign the message.');
+    // An office under a contact's domain is the vendor's too, as its engagement takes it.
+    expect(selected(await open(workspace({ vc: video }, heldFrom('counsel@eu.cisco-law.test')), 'vc'))).toEqual(['cisco']);
+    const fr = await open(workspace({ vc: video }, heldFrom('dpo@epsilon.test')), 'vc', 'fr');
+    expect(selected(fr)).toEqual(['epsilon']);
+    expect(hint(fr)).toBe('Ce message vient d’une adresse d’Epsilon\u00a0: son dossier est choisi ci-dessous. Vérifiez-le avant de rattacher le message.');
+  });
+
+  it('chooses none and lists the cases when the address could be several vendors’: one vendor in two campaigns, two vendors of one domain', async () => {
+    const twoCampaigns = await open(workspace({ vc: video, old: older }, heldFrom('ceo@zoom.test')), 'unsorted');
+    expect(selected(twoCampaigns)).toEqual([]);
+    expect(hint(twoCampaigns)).toBe('The sender’s address could be that of the vendor of any of these cases: Zoom (Older calls); Zoom (Video calls). None is chosen below: choose the case the message belongs to.');
+    const fr = await open(workspace({ vc: video, old: older }, heldFrom('ceo@zoom.test')), 'unsorted', 'fr');
+    expect(hint(fr)).toBe('L’adresse de l’expéditeur peut être celle de l’entreprise de chacun de ces dossiers\u00a0: Zoom (Anciens appels)\u202f; Zoom (Visioconférence). Aucun n’est choisi ci-dessous\u00a0: choisissez le dossier auquel appartient le message.');
+    const shared: Board = { vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, vendorContacts: { alpha: ['privacy@group.test'], beta: ['dpo@group.test'], gamma: ['privacy@gamma.test'] } };
+    const sameDomain = await open(workspace({ vc: shared }, heldFrom('counsel@group.test')), 'vc');
+    expect(selected(sameDomain)).toEqual([]);
+    expect(hint(sameDomain)).toBe('The sender’s address could be that of the vendor of any of these cases: Alpha; Beta. None is chosen below: choose the case the message belongs to.');
+    // The very address one of them lists is that one's, as the intake weighs a sender.
+    expect(selected(await open(workspace({ vc: shared }, heldFrom('dpo@group.test')), 'vc'))).toEqual(['beta']);
+  });
+
+  it('chooses nothing and says nothing as before when the sender is no vendor’s, its boards give no addresses, or its sender could not be verified', async () => {
+    for (const [boards, message, pen] of [
+      [{ vc: video, old: older }, heldFrom('someone@else.test'), 'unsorted'],
+      [{ vc: video }, heldFrom('someone@else.test'), 'vc'],
+      // A worker older than the boards' addresses: one of its vendors could be the sender's too.
+      [{ vc: video, old: { ...older, vendorContacts: undefined } }, heldFrom('privacy@zoom.test'), 'unsorted'],
+      [{ vc: video }, heldFrom('privacy@zoom.test', { code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), 'vc'],
+    ] as const) {
+      const html = await open(workspace(boards as Record<string, Board>, message), pen);
+      expect(selected(html)).toEqual([]);
+      expect(html).not.toContain('assign-sender');
+      expect(assignForm(html)).toMatch(/<select id="assign-(vendor|engagement)" name="(vendor|engagement)">/);
+    }
+  });
+
+  it('keeps the officer’s own choice on a form sent back with an error, over the sender’s case', async () => {
+    for (const [pen, field, chosen] of [
+      ['vc', 'vendor', 'cisco'],
+      ['unsorted', 'engagement', 'vc/cisco'],
+    ] as const) {
+      const app = workspace({ vc: video }, heldFrom('privacy@zoom.test'));
+      const session = { id: 'w'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
+      const sent = await app.request(`/held/${pen}/assign`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+        body: new URLSearchParams({ _csrf: 'tok', messageId: '<s@x.test>', [field]: chosen }).toString(),
+      });
+      // Refused, the form comes back on the message's page with what the officer chose.
+      expect(sent.status).toBe(422);
+      const html = await sent.text();
+      expect(visibleText(assignForm(html))).toContain('the campaign has no such vendor');
+      expect(selected(html)).toEqual([chosen]);
+      // The suggestion is still said, and the error described with it.
+      expect(hint(html)).toMatch(/^This message comes from an address of Zoom: its case/);
+      expect(assignForm(html)).toContain(`aria-describedby="assign-sender assign-${field}-error"`);
+    }
+  });
+});
+
 describe('the documents an engagement has received', () => {
   const doc = (name: string) => ({ id: name, name, type: 'application/pdf', size: 1000, sha256: 'x' });
   const mail = (messageId: string, subject: string, documents: object[], review: string) => ({

@@ -13,6 +13,7 @@ import { Client } from '@temporalio/client';
 import { collectAuditTrail } from '../../client/audit';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
+import { loadCampaignFile } from '../../client/campaign-file';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { openIntake } from '../../intake/open';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -320,6 +321,28 @@ describe('mail in the workspace', () => {
     await owen.click('#attach-late-any button[type=submit]');
     await owen.waitForURL(`${url}/campaigns/${campaignId}/engagements/zoom`);
     expect(await textOf(owen.locator('.notice'))).toBe('The late reply is kept on the ended case’s record; the case stays as it ended.');
+  });
+});
+
+describe('a fresh email from a vendor’s address, in the pen of mail that names no campaign', () => {
+  it('has its vendor’s case chosen and named for the officer to confirm', { timeout: 120_000 }, async () => {
+    // Zoom writes from a domain of its own (no other campaign on the server has a vendor there), with
+    // no thread, no token and no case reference: the intake holds it unsorted.
+    const campaignId = env.uniqueId('sender');
+    const file = campaignFile(campaignId, (t) => t.replace('privacy@zoom.test', `privacy@${campaignId}.test`));
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await campaigns.start(loadCampaignFile(file));
+    await expect.poll(async () => (await campaigns.board(campaignId).catch(() => undefined))?.vendorContacts?.zoom, { timeout: 30_000, interval: 300 }).toEqual([`privacy@${campaignId}.test`]);
+    const subject = `A question about our service (${campaignId})`;
+    const fresh = await composeReply({ from: `counsel@${campaignId}.test`, to: 'case@test.example', subject, messageId: `<fresh-${campaignId}@${campaignId}.test>`, text: 'A question from Zoom’s counsel.' });
+    expect(await intakeOutcomes([fresh])).toEqual(['held']);
+
+    const owen = await as('owen', '/held/unsorted');
+    await owen.click(`a:has-text("${subject}")`);
+    expect(await owen.locator('#assign-engagement').inputValue()).toBe(`${campaignId}/zoom`);
+    expect(await textOf(owen.locator('#assign-sender'))).toBe('This message comes from an address of Zoom: its case in Video-conferencing privacy (CLI test) is chosen below. Check it before you assign the message.');
+    expect(await owen.locator('#assign-engagement').getAttribute('aria-describedby')).toBe('assign-sender');
+    await checkPage(owen, 'held-message-sender');
   });
 });
 
