@@ -2,8 +2,8 @@
 // the pure checks behind the inbound updates' validators. A refused message is never lost: the
 // intake moves it to the campaign's holding pen with the refusal as its reason. The sender check is
 // what keeps a forged In-Reply-To or a guessed token from reaching a case: only the vendor's own
-// addresses (or their domains, and the domains under them) may reply, and a bounce must concern an
-// address we wrote to.
+// addresses (or their domains) may reply, and a bounce must concern an address we wrote to. Mail from
+// a domain under a vendor's is held for an officer with its own reason (see `checkRecordInbound`).
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
 import type { InboundMessage, Vendor } from './types';
 import { FINAL_STAGES, LANGUAGES } from './types';
@@ -29,7 +29,7 @@ function domainOf(address: string): string {
  * How near an address is to a vendor's contacts: 0 for a contact's own address, 1 for a colleague at
  * a contact's domain, 1 + n for an office n labels below it (legal@eu.zoom.us is 2 from
  * privacy@zoom.us), undefined for an address that is none of the vendor's. The intake prefers the
- * nearest of two vendors; the engagement accepts any distance.
+ * nearest of two vendors, and the holding pen suggests their cases; the engagement accepts 0 and 1.
  */
 export function vendorAddressDistance(vendor: Pick<Vendor, 'contacts'>, address: string): number | undefined {
   const from = address.trim().toLowerCase();
@@ -51,9 +51,15 @@ function distance(contact: string, from: string): number | undefined {
   return labels.includes('') ? undefined : 1 + labels.length;
 }
 
-/** The vendor's addresses, exactly, by domain or by a domain under it: a colleague at the vendor, or at its office elsewhere, may answer too. */
+/**
+ * The vendor's addresses, exactly or by domain: a colleague at the vendor may answer too. Not a domain
+ * under a contact's: names under a company's domain are often its customers' (a help-desk or hosting
+ * service gives each customer one, and signs their mail, so DMARC passes), and nothing in the message
+ * tells an office of the vendor's from a stranger's account; such mail waits for an officer.
+ */
 export function isVendorAddress(vendor: Pick<Vendor, 'contacts'>, address: string): boolean {
-  return vendorAddressDistance(vendor, address) !== undefined;
+  const near = vendorAddressDistance(vendor, address);
+  return near !== undefined && near <= 1;
 }
 
 export function findInbound(view: Pick<InboxView, 'inbox'>, messageId: unknown): InboundMessage {
@@ -95,6 +101,14 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   // An officer assigning held mail vouches for the sender (a vendor's lawyer, a personal address).
   const vouched = input.matchedBy === 'officer' && input.assignedBy !== undefined;
   if (!vouched && !isVendorAddress(vendor, input.from)) {
+    // Said apart, so the officer knows the likely case (the holding pen proposes it) and what to check.
+    if (vendorAddressDistance(vendor, input.from) !== undefined) {
+      throw refusal(
+        'sender-under-vendor-domain',
+        { from: input.from, vendor: vendor.name },
+        `the sender ${input.from} writes from a domain under one of ${vendor.name}'s, which may be held by one of its customers rather than by ${vendor.name}: an officer must check it and assign it`,
+      );
+    }
     throw refusal('sender-not-vendor', { from: input.from, vendor: vendor.name }, `the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
   }
   if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);

@@ -119,6 +119,7 @@ export const REFUSALS = {
   // Mail the intake offers an engagement (inbox-rules.ts): held, with these, when every candidate refuses it.
   'records-no-mail': { stage: 'stage' },
   'sender-not-vendor': { from: 'text', vendor: 'text' },
+  'sender-under-vendor-domain': { from: 'text', vendor: 'text' },
   // A relay's report (a bounce, a delay): about a message the engagement did not send, or an address it did not write to.
   'report-no-message': {},
   'report-not-ours': { recipients: 'text' },

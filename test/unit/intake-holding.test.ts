@@ -618,9 +618,10 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
   });
 });
 
-describe('a reply from an office at a subdomain of the vendor’s domain', () => {
-  // The letter went to privacy@zoom.test; the answer comes from the company's European office.
-  it('is recorded on the engagement, by its subject or its thread, and a lookalike domain is held', async () => {
+describe('a reply from a subdomain of the vendor’s domain', () => {
+  // The letter went to privacy@zoom.test; the answer comes from eu.zoom.test: the company's European
+  // office, or a customer's account on a service the company runs. Nothing in the message tells which.
+  it('is held for an officer, saying it comes from a domain under the vendor’s, as is a lookalike domain, saying it is no address of the vendor’s', async () => {
     const { state, mailbox, intake } = await setUp();
     const letter = messageIdFor(state.workflowId, 'letter', 'test.example');
     const mail = (n: number, from: string, more: Partial<Parameters<typeof composeReply>[0]> = {}) =>
@@ -631,17 +632,16 @@ describe('a reply from an office at a subdomain of the vendor’s domain', () =>
     await mailbox.append(await mail(4, 'legal@zoom.test.evil.example', { inReplyTo: letter, references: [letter] }));
     const settled = await intake.pass();
     expect(settled.map((s) => [s.messageId, s.outcome]).sort()).toEqual([
-      ['<d1@eu.zoom.test>', 'recorded'],
-      ['<d2@eu.zoom.test>', 'recorded'],
+      ['<d1@eu.zoom.test>', 'held'],
+      ['<d2@eu.zoom.test>', 'held'],
       ['<d3@eu.zoom.test>', 'held'],
       ['<d4@eu.zoom.test>', 'held'],
     ]);
-    expect(state.stage).toBe('reply-received');
-    expect(state.inbox!.map((m) => [m.messageId, m.from, m.matchedBy]).sort()).toEqual([
-      ['<d1@eu.zoom.test>', 'legal@eu.zoom.test', 'subject'],
-      ['<d2@eu.zoom.test>', 'dpo@mail.eu.zoom.test', 'thread'],
-    ]);
+    expect(state.stage).toBe('awaiting-response');
+    expect(state.inbox ?? []).toEqual([]);
     expect((await intake.held('vc')).map((m) => [m.messageId, m.reason]).sort()).toEqual([
+      ['<d1@eu.zoom.test>', expect.stringMatching(/the sender legal@eu\.zoom\.test writes from a domain under one of Vendor zoom's/)],
+      ['<d2@eu.zoom.test>', expect.stringMatching(/the sender dpo@mail\.eu\.zoom\.test writes from a domain under one of Vendor zoom's/)],
       ['<d3@eu.zoom.test>', expect.stringMatching(/the sender legal@evilzoom\.test is not an address of Vendor zoom/)],
       ['<d4@eu.zoom.test>', expect.stringMatching(/the sender legal@zoom\.test\.evil\.example is not an address of Vendor zoom/)],
     ]);
