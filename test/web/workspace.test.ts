@@ -914,10 +914,12 @@ async function intakeOutcomes(messages: Buffer[]): Promise<string[]> {
 }
 
 /** The campaign the first test started (its board is reached through the campaign list). */
+/** The campaign the first test started in the workspace: the earliest on this file's queue (later tests start their own). */
 async function firstCampaign(): Promise<string | undefined> {
   const found = await env.client.workflow.list({ query: `WorkflowType = 'campaign' AND TaskQueue = '${env.taskQueue}'` });
-  for await (const info of found) return info.workflowId.replace(/^campaign:/, '');
-  return undefined;
+  let earliest: { workflowId: string; startTime: Date } | undefined;
+  for await (const info of found) if (!earliest || info.startTime < earliest.startTime) earliest = info;
+  return earliest?.workflowId.replace(/^campaign:/, '');
 }
 
 /** The workspace link in the approval request an authority received. */
