@@ -492,8 +492,6 @@ export class Intake {
       attachments.unshift({ name: WHOLE_TEXT_FILE, type: 'text/plain', size: Buffer.byteLength(whole), content: Buffer.from(whole, 'utf8') });
       noteCodes.push({ code: 'text-cut', chars: whole.length, limit: TEXT_LIMIT, name: WHOLE_TEXT_FILE });
     }
-    // Kept as it came (below), but no officer can open it: the note says why the files inside are not listed.
-    for (const name of read.unopened ?? []) noteCodes.push({ code: 'winmail-unreadable', name });
     for (const attachment of attachments) {
       const ownStep = sent.documents.get(createHash('sha256').update(attachment.content).digest('hex'));
       if (ownStep !== undefined) {
@@ -503,6 +501,9 @@ export class Intake {
       try {
         documents.push(await this.options.documents.reference(candidate.campaignId, attachment));
         files.push(attachment);
+        // Kept as it came, but no officer can open it: the note says why the files inside are not
+        // listed. Only for one kept: one too large to keep has its own note saying it was not.
+        if (attachment.unopened) noteCodes.push({ code: 'winmail-unreadable', name: attachment.name });
       } catch (err) {
         if (!(err instanceof DocumentError && err.code === 'DocumentTooLarge')) throw err;
         noteCodes.push({ code: 'attachment-too-large', name: attachment.name, bytes: attachment.content.length, limitBytes: MAX_DOCUMENT_BYTES });

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
-import { excerptOf, LIMITS, withoutDirectionControls } from '../workflows/text-rules';
+import { excerptOf, LIMITS, wellFormed, withoutDirectionControls } from '../workflows/text-rules';
 import { typeFromName } from '../documents/file-types';
-import { readTnef, type Tnef } from './tnef';
+import { readTnef, TNEF_SIGNATURE, type Tnef } from './tnef';
 import { withDeclaredCharsets } from './undeclared-charset';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
@@ -19,6 +19,11 @@ export interface InboundAttachment {
   type: string;
   size: number;
   content: Buffer;
+  /**
+   * A winmail.dat (Outlook's TNEF) that could not be opened, kept as it came: the intake notes it when
+   * it keeps the file, since the officer cannot open it either.
+   */
+  unopened?: true;
 }
 
 export interface ReadMessage {
@@ -54,11 +59,6 @@ export interface ReadMessage {
   /** The Content-Language header as written (`fr-CA`, `en, fr`): what the sender says its text is in. */
   contentLanguage?: string;
   attachments: InboundAttachment[];
-  /**
-   * The names of winmail.dat attachments (Outlook's TNEF) that could not be opened: kept as they came,
-   * and the intake notes it, since the officer cannot open them either.
-   */
-  unopened?: string[];
   /** Every Authentication-Results header's value, whoever wrote it (sender-check.ts trusts one server's). */
   authenticationResults: string[];
   /** The parser's error when the message could not be read (malformed MIME): it goes to the holding pen. */
@@ -128,7 +128,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   // its PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
   const shownIds = typeof parsed.html === 'string' ? cidsIn(parsed.html) : new Set<string>();
   const reportParts = new Set(['message/delivery-status', 'message/disposition-notification', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
-  const { attachments, unopened } = withWinmailOpened(
+  const attachments = withWinmailOpened(
     parsed.attachments.filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase()))).filter((a) => !shownInBody(a, shownIds)),
     text !== '',
   );
@@ -150,9 +150,8 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     ...(typeof headers.get('content-language') === 'string' ? { contentLanguage: headers.get('content-language') as string } : {}),
     attachments: attachments.map((a, i) => {
       const type = a.type ?? typeFromName(bareFileName(a.filename, i + 1));
-      return { name: bareFileName(a.filename, i + 1, type), type, size: a.content.length, content: a.content };
+      return { name: bareFileName(a.filename, i + 1, type), type, size: a.content.length, content: a.content, ...(a.unopened ? { unopened: true as const } : {}) };
     }),
-    ...(unopened.length ? { unopened: unopened.map((n) => bareFileName(attachments[n]!.filename, n + 1, attachments[n]!.type)) } : {}),
     authenticationResults: parsed.headerLines
       .filter((h) => h.key === 'authentication-results')
       .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim()),
@@ -168,6 +167,8 @@ interface Part {
   /** Undefined for a file out of a winmail.dat, which carries no type of its own. */
   type?: string;
   content: Buffer;
+  /** A winmail.dat that could not be opened. */
+  unopened?: true;
 }
 
 /**
@@ -176,14 +177,17 @@ interface Part {
  * stays beside them when it holds what they do not: an Outlook item or OLE object inside, more
  * files than a message may carry (the engagement then refuses the message, as it refuses one with
  * that many attachments, and it is held whole), or the only body of a message with no text part.
- * One that cannot be read stays as it came, and `unopened` lists its place.
+ * One that cannot be read stays as it came, marked `unopened`.
  */
-function withWinmailOpened(parts: Attachment[], hasText: boolean): { attachments: Part[]; unopened: number[] } {
+function withWinmailOpened(parts: Attachment[], hasText: boolean): Part[] {
   const attachments: Part[] = [];
-  const unopened: number[] = [];
   for (const part of parts) {
     const kept: Part = { filename: part.filename, type: part.contentType.toLowerCase(), content: part.content };
-    const isTnef = TNEF_TYPES.has(kept.type!) || /^win(?:mail)?\.dat$/i.test(bareFileName(part.filename, 0));
+    // By its type, or by Outlook's name for it when it also starts as TNEF does: a data file that happens
+    // to be called WIN.DAT is the vendor's, not a wrapping that could not be opened.
+    const isTnef =
+      TNEF_TYPES.has(kept.type!) ||
+      (/^win(?:mail)?\.dat$/i.test(bareFileName(part.filename, 0)) && part.content.length >= 4 && part.content.readUInt32LE(0) === TNEF_SIGNATURE);
     if (!isTnef) {
       attachments.push(kept);
       continue;
@@ -195,14 +199,22 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): { attachments
     } catch {
       // A TnefError says why; anything else would be the reader's own fault, and must not stop the
       // intake either: the winmail.dat is kept as it came, as a damaged one is.
-      unopened.push(attachments.length);
-      attachments.push(kept);
+      attachments.push({ ...kept, unopened: true });
       continue;
     }
-    attachments.push(...tnef.files.map((f) => ({ filename: f.name, content: f.content })));
+    // An image Outlook marks as its body's (hidden from its list of attachments, or referred to by the
+    // HTML body) is left out as the MIME path leaves out an image the HTML body shows by cid: part of
+    // the body, not a document of the vendor's. The MIME path does so whenever a body shows the image,
+    // text or not, and so does this one: with a text part the TNEF's body is that text again, and
+    // without one the winmail.dat is kept for its body, with the images inside. With no body at all
+    // nothing shows them, and they are kept, as an inline image shown nowhere is.
+    // One holding more files than a message may carry keeps them all, so it is still refused as such.
+    const hasBody = hasText || tnef.hasBody;
+    const ofBody = (f: Tnef['files'][number]) => !tnef.more && hasBody && (f.hidden || f.mhtmlReference) && typeFromName(f.name ?? '').startsWith('image/');
+    attachments.push(...tnef.files.filter((f) => !ofBody(f)).map((f) => ({ filename: f.name, content: f.content })));
     if (tnef.more || tnef.unread > 0 || (tnef.hasBody && !hasText)) attachments.push(kept);
   }
-  return { attachments, unopened };
+  return attachments;
 }
 
 /**
@@ -323,12 +335,14 @@ const EXTENSIONS: Record<string, string> = {
 
 /**
  * A name to save the file under: no folders, no control characters or line breaks, no direction
- * controls, never empty (one without a name is `attachment-<n>`, with the extension of its type).
+ * controls, never empty (one without a name is `attachment-<n>`, with the extension of its type),
+ * and well formed: a lone surrogate (from the sender, or left by the cut to 200) cannot be encoded
+ * for the download's header.
  */
 export function bareFileName(name: string | undefined, n: number, type = ''): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const clean = withoutDirectionControls(base).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
+  const clean = wellFormed(withoutDirectionControls(base).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, '').replace(/^\.+/, '').trim().slice(0, 200));
   return clean || `attachment-${n}${EXTENSIONS[type.toLowerCase()] ?? ''}`;
 }
 

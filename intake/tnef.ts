@@ -1,8 +1,9 @@
 // Opens the `winmail.dat` (TNEF, [MS-OXTNEF]) in which Outlook and Exchange often wrap a vendor's
 // attachments, so the intake keeps the vendor's PDFs themselves instead of one file no officer can
-// open. Reads only what the intake needs: each attachment's name and bytes, and whether the message
-// carries a body of its own. The input is the sender's: every length is checked against what is
-// left, each attribute moves the reader forward, and at most `maxFiles` files are read.
+// open. Reads only what the intake needs: each attachment's name and bytes, whether Outlook marks it
+// as part of the body (an inline or signature image), and whether the message carries a body of its
+// own. The input is the sender's: every length is checked against what is left, each attribute
+// moves the reader forward, and at most `maxFiles` files are read.
 
 /** The first four bytes of every TNEF stream (little-endian). */
 export const TNEF_SIGNATURE = 0x223e9f78;
@@ -26,7 +27,14 @@ const PR_RTF_COMPRESSED = 0x1009;
 const PR_HTML = 0x1013;
 const PR_ATTACH_DATA = 0x3701;
 const PR_ATTACH_LONG_FILENAME = 0x3707;
+const PR_ATTACH_CONTENT_ID = 0x3712;
+const PR_ATTACH_FLAGS = 0x3714;
+const PR_ATTACHMENT_HIDDEN = 0x7ffe;
+/** PR_ATTACH_FLAGS: the HTML body refers to the attachment (by its Content-ID or location). */
+const ATT_MHTML_REF = 0x4;
 
+const PT_LONG = 0x0003;
+const PT_BOOLEAN = 0x000b;
 const PT_STRING8 = 0x001e;
 const PT_UNICODE = 0x001f;
 const PT_BINARY = 0x0102;
@@ -64,9 +72,15 @@ export class TnefError extends Error {
 }
 
 export interface TnefFile {
-  /** The long file name when the TNEF gives one, else its 8.3 title; undefined when it gives neither. */
+  /** The long file name when the TNEF gives one, else its 8.3 title; undefined when it gives neither. Well formed. */
   name?: string;
   content: Buffer;
+  /** PR_ATTACHMENT_HIDDEN: Outlook does not list it as an attachment (an image its body shows). */
+  hidden: boolean;
+  /** PR_ATTACH_FLAGS has ATT_MHTML_REF: the HTML body refers to it. */
+  mhtmlReference: boolean;
+  /** PR_ATTACH_CONTENT_ID, the `cid:` the body refers to it by. */
+  contentId?: string;
 }
 
 export interface Tnef {
@@ -92,7 +106,7 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
   if (bytes.readUInt32LE(0) !== TNEF_SIGNATURE) {
     throw new TnefError('TnefSignature', `not a TNEF stream: it starts with 0x${bytes.readUInt32LE(0).toString(16)}, not 0x${TNEF_SIGNATURE.toString(16)}`);
   }
-  const attachments: { title?: Buffer; long?: string; data?: Buffer }[] = [];
+  const attachments: { title?: Buffer; long?: string; data?: Buffer; contentId?: string; hidden?: boolean; mhtmlReference?: boolean }[] = [];
   let codepage = 1252;
   let hasBody = false;
   let more = false;
@@ -132,9 +146,24 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
     if (id === ATT_ATTACH_TITLE) current.title = data;
     else if (id === ATT_ATTACH_DATA) current.data = data;
     else if (id === ATT_ATTACHMENT) {
-      const props = propertiesOf(data, (propId, type) => (propId === PR_ATTACH_LONG_FILENAME && (type === PT_STRING8 || type === PT_UNICODE)) || (propId === PR_ATTACH_DATA && type === PT_BINARY));
+      const props = propertiesOf(
+        data,
+        (propId, type) =>
+          ((propId === PR_ATTACH_LONG_FILENAME || propId === PR_ATTACH_CONTENT_ID) && (type === PT_STRING8 || type === PT_UNICODE)) ||
+          (propId === PR_ATTACH_DATA && type === PT_BINARY) ||
+          (propId === PR_ATTACH_FLAGS && type === PT_LONG) ||
+          (propId === PR_ATTACHMENT_HIDDEN && type === PT_BOOLEAN),
+      );
+      const text = (prop: { type: number; value: Buffer }) => (prop.type === PT_UNICODE ? decoded(prop.value, 1200) : decoded(prop.value, codepage));
       const long = props?.get(PR_ATTACH_LONG_FILENAME);
-      if (long) current.long = long.type === PT_UNICODE ? withoutNul(long.value.toString('utf16le')) : decoded(long.value, codepage);
+      if (long) current.long = text(long);
+      const contentId = props?.get(PR_ATTACH_CONTENT_ID);
+      if (contentId) current.contentId = text(contentId);
+      const flags = props?.get(PR_ATTACH_FLAGS);
+      if (flags) current.mhtmlReference = (flags.value.readUInt32LE(0) & ATT_MHTML_REF) !== 0;
+      const hidden = props?.get(PR_ATTACHMENT_HIDDEN);
+      // A PT_BOOLEAN is written as 4 bytes, of which the first two hold it.
+      if (hidden) current.hidden = hidden.value.readUInt16LE(0) !== 0;
       // Some writers put the bytes here rather than in attAttachData.
       const bin = props?.get(PR_ATTACH_DATA);
       if (bin && current.data === undefined) current.data = bin.value;
@@ -144,7 +173,13 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
   for (const a of attachments) {
     if (a.data === undefined) continue;
     const name = a.long || (a.title ? decoded(a.title, codepage) : '');
-    files.push({ ...(name ? { name } : {}), content: Buffer.from(a.data) });
+    files.push({
+      ...(name ? { name } : {}),
+      content: Buffer.from(a.data),
+      hidden: a.hidden ?? false,
+      mhtmlReference: a.mhtmlReference ?? false,
+      ...(a.contentId ? { contentId: a.contentId } : {}),
+    });
   }
   return { files, more, unread: attachments.length - files.length, hasBody };
 }
@@ -206,7 +241,8 @@ function propertiesOf(data: Buffer, wanted: (id: number, type: number) => boolea
       } else if (FIXED_SIZE[base] !== undefined) {
         const values = type & MV_FLAG ? u32() : 1;
         if (values > data.length / 4) return undefined;
-        take(values * FIXED_SIZE[base]!);
+        const value = take(values * FIXED_SIZE[base]!);
+        if (!(type & MV_FLAG) && wanted(id, type)) found.set(id, { type, value });
       } else {
         return undefined;
       }
@@ -217,7 +253,11 @@ function propertiesOf(data: Buffer, wanted: (id: number, type: number) => boolea
   return found;
 }
 
-/** A PT_STRING8 or title in the TNEF's code page (attOemCodepage), up to its NUL. */
+/**
+ * A PT_STRING8 or title in the TNEF's code page (attOemCodepage), or a PT_UNICODE (1200), up to its
+ * NUL. TextDecoder replaces what its encoding cannot hold, a lone UTF-16 surrogate included (Buffer's
+ * utf16le keeps one), so every name is well formed and can go in a download's header.
+ */
 function decoded(bytes: Buffer, codepage: number): string {
   const label = CODEPAGES[codepage] ?? `windows-${codepage}`;
   try {

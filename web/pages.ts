@@ -52,6 +52,7 @@ import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from './refusals';
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
+import { wellFormed } from '../workflows/text-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -1641,9 +1642,11 @@ const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{
  * A download under the vendor's file name (RFC 6266): the name in UTF-8 for browsers (RFC 8187), and
  * for older ones a plain-ASCII copy, each character it cannot carry (accents, quotes) an underscore.
  */
-function attachmentDisposition(name: string): string {
+export function attachmentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const utf8 = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  // Well formed first: encodeURIComponent throws on a lone surrogate, and the intake's names are the
+  // sender's; a name recorded before the intake made them well formed must still download.
+  const utf8 = encodeURIComponent(wellFormed(name)).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 

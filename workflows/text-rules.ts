@@ -263,6 +263,15 @@ function directionControlProblem(value: string): string | undefined {
   return bidi ? `must not contain a text-direction control (found ${codePoint(bidi[0])}): it reorders what readers see` : undefined;
 }
 
+/**
+ * The text with each lone UTF-16 surrogate replaced by U+FFFD, as String.prototype.toWellFormed does
+ * (ES2024, beyond this project's lib): a name with one cannot be encoded for a URL or a header
+ * (`encodeURIComponent` throws), and a sender's bytes (a TNEF long name) can carry one.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
 /** The text without its direction controls: what the intake records of a vendor's line that had some. */
 export function withoutDirectionControls(text: string): string {
   return text.replace(new RegExp(BIDI_CONTROL.source, 'g'), '');

@@ -207,11 +207,25 @@ describe('a reply whose attachments Outlook wrapped in a winmail.dat (TNEF)', ()
     expect(await documents.read('vc', recorded!.documents[0]!)).toEqual(damaged);
     expect(recorded!.noteCodes).toEqual([{ code: 'winmail-unreadable', name: 'winmail.dat' }]);
     expect(recorded!.notes).toEqual([
-      'winmail.dat, a winmail.dat file in which Outlook wraps attachments, could not be opened: it was kept as it came, without the files inside it taken out; the original message is in the case mailbox.',
+      'winmail.dat (Outlook’s wrapping of attachments) could not be opened: it was kept as it came, without the files inside it taken out; the original message is in the case mailbox.',
     ]);
     expect(messageNotes(recorded!, 'fr').map((n) => n.text)).toEqual([
-      'winmail.dat, un fichier winmail.dat dans lequel Outlook regroupe les pièces jointes, n’a pas pu être ouvert\u00a0: il a été conservé tel quel, sans que les fichiers qu’il contient en soient extraits\u202f; le message original est dans la boîte des dossiers.',
+      'winmail.dat (l’enveloppe dans laquelle Outlook regroupe les pièces jointes) n’a pas pu être ouvert\u00a0: il a été conservé tel quel, sans que les fichiers qu’il contient en soient extraits\u202f; le message original est dans la boîte des dossiers.',
     ]);
+  });
+
+  it('gives a winmail.dat it cannot open and cannot keep (over the 25 MB limit) only the note that it was not kept', async () => {
+    const { state, mailbox, intake } = await setUp();
+    // attachments.dat up to its first attAttachData, whose length then says 30 MB where 26 MB follow: cut short.
+    const real = tnefFixture('attachments.dat');
+    const head = Buffer.from(real.subarray(0, 1_438 + 9));
+    head.writeUInt32LE(30 * 1024 * 1024, 1_438 + 5);
+    const cut = Buffer.concat([head, Buffer.alloc(26 * 1024 * 1024, 1)]);
+    await mailbox.append(await reply(4, cut));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [recorded] = state.inbox!;
+    expect(recorded!.documents).toEqual([]);
+    expect(recorded!.noteCodes).toEqual([{ code: 'attachment-too-large', name: 'winmail.dat', bytes: cut.length, limitBytes: 25 * 1024 * 1024 }]);
   });
 
   it('holds a reply whose winmail.dat holds more files than a message may carry, as one with that many attachments', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMessage, TEXT_LIMIT } from '../../intake/read-message';
+import { bareFileName, readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
 import { createHash } from 'node:crypto';
 import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng, tnefFixture, tnefOfManyFiles } from '../helpers/inbound-mail';
@@ -283,6 +283,8 @@ describe('reading 8-bit text that declares no charset', () => {
 describe('a reply from Outlook or Exchange whose attachments come wrapped in a winmail.dat (TNEF)', () => {
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
   const winmail = (content: Buffer, contentType = 'application/ms-tnef') => ({ filename: 'winmail.dat', content, contentType });
+  /** The names of the winmail.dat attachments that could not be opened, kept as they came. */
+  const unopened = (read: Awaited<ReturnType<typeof readMessage>>) => read.attachments.filter((a) => a.unopened).map((a) => a.name);
   /** Name, type, size and SHA-256 of each attachment, as the officer will save it. */
   const listed = (read: Awaited<ReturnType<typeof readMessage>>) => read.attachments.map((a) => `${a.name} ${a.type} ${a.size} ${sha256(a.content).slice(0, 16)}`);
   // What Debian's tnef tool extracts from attachments.dat (test/fixtures/tnef/README.md).
@@ -292,7 +294,7 @@ describe('a reply from Outlook or Exchange whose attachments come wrapped in a w
     const raw = await composeReply({ ...base, text: 'Please find our response attached.', attachments: [{ filename: 'cover.pdf', content: Buffer.from('%PDF-1.7 c'), contentType: 'application/pdf' }, winmail(tnefFixture('attachments.dat'))] });
     const read = await readMessage(raw);
     expect(listed(read)).toEqual([`cover.pdf application/pdf 10 ${sha256(Buffer.from('%PDF-1.7 c')).slice(0, 16)}`, ...inside]);
-    expect(read.unopened).toBeUndefined();
+    expect(unopened(read)).toEqual([]);
   });
 
   it('opens one sent as application/vnd.ms-tnef, or as application/octet-stream under the name winmail.dat', async () => {
@@ -313,8 +315,46 @@ describe('a reply from Outlook or Exchange whose attachments come wrapped in a w
       const content = tnefFixture(name);
       const read = await readMessage(await composeReply({ ...base, text: 'Attached.', attachments: [winmail(content)] }));
       expect(read.attachments.map((a) => [a.name, a.type, a.content.equals(content)]), name).toEqual([['winmail.dat', 'application/ms-tnef', true]]);
-      expect(read.unopened, name).toEqual(['winmail.dat']);
+      expect(unopened(read), name).toEqual(['winmail.dat']);
     }
+  });
+
+  it('leaves out the images Outlook marks as its body’s (hidden, MHTML-referenced), as it leaves out those an HTML body shows by cid', async () => {
+    // panic.dat's intact first 49,862 bytes: three images, each hidden, MHTML-referenced and with a Content-ID.
+    const signature = tnefFixture('panic.dat').subarray(0, 49_862);
+    const withText = await readMessage(await composeReply({ ...base, text: 'Our answers are below.', attachments: [winmail(signature)] }));
+    expect(withText.attachments).toEqual([]);
+    // With no text, the winmail.dat is kept for its body, and the images stay inside it, where that body shows them.
+    const withoutText = await readMessage(await composeReply({ ...base, attachments: [winmail(signature)] }));
+    expect(withoutText.attachments.map((a) => a.name)).toEqual(['winmail.dat']);
+  });
+
+  it('gives a file inside whose long name holds a lone UTF-16 surrogate a well-formed name', async () => {
+    const bytes = Buffer.from(tnefFixture('panic.dat').subarray(0, 49_862));
+    // image001.jpg's long name (26 bytes from byte 31,836, in the attAttachment at byte 31,683) as "\ud800.pdf", with its checksum.
+    Buffer.concat([Buffer.from([0x00, 0xd8, 0x2e, 0x00, 0x70, 0x00, 0x64, 0x00, 0x66, 0x00]), Buffer.alloc(16)]).copy(bytes, 31_836);
+    // Not hidden nor MHTML-referenced any more (PR_ATTACH_FLAGS 0, PR_ATTACHMENT_HIDDEN 0), so it is kept as a document.
+    const length = bytes.readUInt32LE(31_683 + 5);
+    const block = bytes.subarray(31_683 + 9, 31_683 + 9 + length);
+    for (const tag of [0x37140003, 0x7ffe000b]) {
+      const at = block.indexOf(Buffer.from(new Uint32Array([tag]).buffer));
+      block.writeUInt32LE(0, at + 4);
+    }
+    let sum = 0;
+    for (const b of block) sum = (sum + b) & 0xffff;
+    bytes.writeUInt16LE(sum, 31_683 + 9 + length);
+    const read = await readMessage(await composeReply({ ...base, text: 'Attached.', attachments: [winmail(bytes)] }));
+    expect(read.attachments.map((a) => `${a.name} ${a.type}`)).toEqual(['\ufffd.pdf application/pdf']);
+  });
+
+  it('opens a part by its name only when it starts as TNEF does: a data file named WIN.DAT is kept as it came, without a note', async () => {
+    const data = Buffer.from('LEVEL=3\nSCORE=1200\n');
+    const read = await readMessage(await composeReply({ ...base, text: 'Our data file.', attachments: [{ filename: 'WIN.DAT', content: data, contentType: 'application/octet-stream' }] }));
+    expect(read.attachments.map((a) => [a.name, a.type, a.content.equals(data)])).toEqual([['WIN.DAT', 'application/octet-stream', true]]);
+    expect(unopened(read)).toEqual([]);
+    // Typed as TNEF, a part that is not is still one Outlook meant to wrap: kept, and noted as unopened.
+    const typed = await readMessage(await composeReply({ ...base, text: 'Attached.', attachments: [{ filename: 'WIN.DAT', content: data, contentType: 'application/vnd.ms-tnef' }] }));
+    expect(unopened(typed)).toEqual(['WIN.DAT']);
   });
 
   it('reads one more file than a message may carry from a winmail.dat holding too many, and keeps the winmail.dat too', async () => {
@@ -322,5 +362,15 @@ describe('a reply from Outlook or Exchange whose attachments come wrapped in a w
     expect(read.attachments).toHaveLength(LIMITS.attachments + 2);
     expect(read.attachments.slice(0, -1).every((a) => a.name === 'zappa_av1.jpg' && a.size === 2937)).toBe(true);
     expect(read.attachments.at(-1)!.name).toBe('winmail.dat');
+  });
+});
+
+describe('an attachment’s name', () => {
+  it('is well formed: a lone UTF-16 surrogate (which no URL or header can encode) becomes U+FFFD', () => {
+    expect(bareFileName('\ud800.pdf', 1)).toBe('\ufffd.pdf');
+    expect(bareFileName('report\udc00.pdf', 1)).toBe('report\ufffd.pdf');
+    expect(bareFileName('r\u00e9ponse \ud83d\udcc4.pdf', 1)).toBe('r\u00e9ponse \ud83d\udcc4.pdf');
+    // Cut to 200 code units between the two halves of an emoji.
+    expect(bareFileName(`${'a'.repeat(199)}\ud83d\udcc4.pdf`, 1)).toBe(`${'a'.repeat(199)}\ufffd`);
   });
 });

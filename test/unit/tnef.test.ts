@@ -71,6 +71,33 @@ describe('reading a winmail.dat (TNEF)', () => {
     expect(readTnef(titled).files[0]!.name).toBe('image001.jpg');
   });
 
+  it('reads whether Outlook marks each attachment part of its body (hidden, MHTML-referenced, with a Content-ID), as panic.dat’s three images are', () => {
+    const intact = Buffer.from(fixture('panic.dat').subarray(0, 49_862));
+    expect(readTnef(intact).files.map((f) => ({ name: f.name, hidden: f.hidden, mhtmlReference: f.mhtmlReference, contentId: f.contentId }))).toEqual(
+      ['image001.jpg', 'image002.jpg', 'image003.png'].map((name) => ({ name, hidden: true, mhtmlReference: true, contentId: `${name}@01D139A1.76DB0C80` })),
+    );
+    // attachments.dat's two files are attachments proper: none of these properties is set.
+    expect(readTnef(fixture('attachments.dat')).files.map((f) => [f.hidden, f.mhtmlReference, f.contentId])).toEqual([
+      [false, false, undefined],
+      [false, false, undefined],
+    ]);
+  });
+
+  it('replaces a lone UTF-16 surrogate in a long file name, so every name it gives is well formed', () => {
+    // image001.jpg's long name (PT_UNICODE, 26 bytes from byte 31,836 inside the attAttachment at
+    // byte 31,683) rewritten as "\ud800.pdf" and NULs, with that attribute's checksum.
+    const bytes = Buffer.from(fixture('panic.dat').subarray(0, 49_862));
+    const attribute = 31_683;
+    const length = bytes.readUInt32LE(attribute + 5);
+    Buffer.concat([Buffer.from([0x00, 0xd8, 0x2e, 0x00, 0x70, 0x00, 0x64, 0x00, 0x66, 0x00]), Buffer.alloc(16)]).copy(bytes, 31_836);
+    let sum = 0;
+    for (const b of bytes.subarray(attribute + 9, attribute + 9 + length)) sum = (sum + b) & 0xffff;
+    bytes.writeUInt16LE(sum, attribute + 9 + length);
+    const name = readTnef(bytes).files[0]!.name!;
+    expect(name).toBe('\ufffd.pdf');
+    expect(() => encodeURIComponent(name)).not.toThrow();
+  });
+
   it('refuses a file that is not TNEF (badchecksum.dat: its signature is changed)', () => {
     expect(thrown(fixture('badchecksum.dat'))).toMatchObject({ code: 'TnefSignature' });
     expect(thrown(Buffer.from('%PDF-1.7\n'))).toMatchObject({ code: 'TnefSignature' });

@@ -11,7 +11,7 @@ import { displayNameOf, SignInError, SignInNeedsThePerson, type OidcSignIn } fro
 import { NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
-import { submittedOnce } from '../../web/pages';
+import { attachmentDisposition, submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, notFound, refused } from '../../client/errors';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
@@ -524,6 +524,17 @@ describe('the id a form is recorded under', () => {
     expect(id).not.toContain(plain);
     expect(submittedOnce('extend', { ...form, extendBy: '30' }, emma, secret).updateId).toBe(id);
     expect(submittedOnce('extend', { ...form, extendBy: '30' }, emma, 'another-session-secret-of-at-least-32-characters').updateId).not.toBe(id);
+  });
+});
+
+describe('the Content-Disposition of a vendor’s file, on both download routes', () => {
+  it('names the file in ASCII for older browsers and in UTF-8 for the others', () => {
+    expect(attachmentDisposition('Réponse "finale".pdf')).toBe(`attachment; filename="R_ponse _finale_.pdf"; filename*=UTF-8''R%C3%A9ponse%20%22finale%22.pdf`);
+  });
+
+  it('never throws, whatever the name holds: a lone UTF-16 surrogate goes as U+FFFD', () => {
+    expect(attachmentDisposition('\ud800.pdf')).toBe(`attachment; filename="_.pdf"; filename*=UTF-8''%EF%BF%BD.pdf`);
+    expect(attachmentDisposition('a\udc00b\ud83d')).toBe(`attachment; filename="a_b_"; filename*=UTF-8''a%EF%BF%BDb%EF%BF%BD`);
   });
 });
 
