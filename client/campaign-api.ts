@@ -23,6 +23,7 @@ import {
   requestChangesUpdate,
   setConclusionsUpdate,
   statementDraftQuery,
+  vendorsOfSenderQuery,
   withdrawApprovalUpdate,
   withdrawVendorUpdate,
   CAMPAIGN_MEMO_KEY,
@@ -186,6 +187,24 @@ export class CampaignClient {
       const [found, named] = await Promise.all([board(), title()]);
       return named ? { ...found, title: named } : found;
     };
+    const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
+    return this.call(campaignId, bounded, 'query');
+  }
+
+  /**
+   * The ids of the campaign's vendors whose address `from` is, the nearest as the intake weighs a
+   * sender (one listing that very address, else those at its domain, else at the nearest domain above
+   * it): the holding pen's suggestion of a held message's case. Undefined from a worker older than
+   * the question, which cannot tell. `timeoutMs` bounds the query, as for `status`.
+   */
+  vendorsOfSender(campaignId: string, from: string, options: { timeoutMs?: number } = {}): Promise<string[] | undefined> {
+    const query = () =>
+      this.handle(campaignId)
+        .query(vendorsOfSenderQuery, from)
+        .catch((err: unknown) => {
+          if (err instanceof QueryNotRegisteredError) return undefined;
+          throw err;
+        });
     const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
     return this.call(campaignId, bounded, 'query');
   }

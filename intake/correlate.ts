@@ -12,7 +12,7 @@
 // ended engagements are weighed too, so mail from an ended vendor's own address, which names its
 // campaign alone, is held saying that case has ended instead of going to a vendor at its domain.
 import { parseEngagementMessageId, tokenOf } from '../activities/threading';
-import { vendorAddressDistance } from '../workflows/inbox-rules';
+import { vendorsOfSender } from '../workflows/inbox-rules';
 import type { Contact, InboundMatch, InboundMessage } from '../workflows/types';
 import type { ReadMessage } from './read-message';
 
@@ -132,19 +132,4 @@ export async function bySender(message: ReadMessage, candidates: Candidate[], di
   if (possible.length === 1) return { candidates: [possible[0].candidate] };
   // Named in a steady order: the visibility list that offered them has none.
   return { ambiguous: { campaignId: possible[0].candidate.campaignId, vendors: possible.map((v) => v.name).sort((a, b) => a.localeCompare(b)) } };
-}
-
-/**
- * The vendors a sender could be: of those whose rules accept it, the nearest (those listing its very
- * address, else those at its very domain, else those at the domain fewest labels above it: a vendor
- * at eu.zoom.us before one at zoom.us), all of them when as near; a vendor whose contacts are unknown
- * could be anyone's.
- */
-export function vendorsOfSender<V extends { contacts?: Contact[] }>(from: string, vendors: V[]): V[] {
-  const address = from.trim();
-  const unknown = vendors.filter((v) => v.contacts === undefined);
-  const known = address ? vendors.filter((v) => v.contacts !== undefined) : [];
-  const distances = known.map((v) => vendorAddressDistance({ contacts: v.contacts! }, address));
-  const nearest = Math.min(...distances.map((d) => d ?? Infinity));
-  return [...known.filter((_, i) => distances[i] === nearest), ...unknown];
 }

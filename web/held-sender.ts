@@ -1,9 +1,8 @@
 // The holding pen's suggestion for a held message: the case of the vendor whose address sent it, so
 // that an officer sorting a fresh email (no thread, no token, no case reference) confirms a case
 // rather than searching thousands. Only a suggestion: the officer still assigns, and the engagement's
-// rules still decide. The rule is the intake's (intake/correlate.ts `vendorsOfSender`, built on the
-// engagement's `isVendorAddress`), read from the campaigns' boards (`vendorContacts`).
-import { vendorsOfSender } from '../intake/correlate';
+// rules still decide. Each campaign answers for its own vendors (`vendorsOfSenderQuery`, by the
+// intake's rule, `vendorsOfSender` in workflows/inbox-rules.ts), so no page reads every vendor's addresses.
 
 /** One case the sender's address could be of. */
 export interface SenderCase {
@@ -11,24 +10,20 @@ export interface SenderCase {
   vendorId: string;
 }
 
-/** What the suggestion reads of a campaign: its board, or the part of it that says its vendors' addresses. */
-export interface SenderBoard {
+/** What one campaign answered: its vendors the sender could be, or undefined from a worker older than the question. */
+export interface SenderAnswer {
   campaignId: string;
-  vendorContacts?: Record<string, string[]>;
+  vendorIds: string[] | undefined;
 }
 
 /**
- * The cases among `boards` whose vendor's addresses take `from`: in each campaign, the nearest of the
- * vendors whose engagement would accept it, as the intake weighs a sender (one listing that very
- * address, else those at its domain, else at the nearest domain above it; two vendors as near are
- * both the sender's); every campaign counts apart, since each engagement would accept the message.
- * Undefined when it cannot be told: no sender, or a board without addresses (a worker older than
- * them), whose vendors could be the sender's as well.
+ * The cases the campaigns' answers name: in each campaign, the nearest of the vendors whose
+ * engagement would accept the sender (two vendors as near are both the sender's); every campaign
+ * counts apart, since each engagement would accept the message. Undefined when it cannot be told: a
+ * campaign whose worker is older than the question could have the sender's vendor as well. A campaign
+ * that did not answer is not among `answers`: it is left out, as its vendors are from the form.
  */
-export function casesOfSender(from: string | undefined, boards: SenderBoard[]): SenderCase[] | undefined {
-  if (!from?.includes('@') || boards.some((b) => b.vendorContacts === undefined)) return undefined;
-  return boards.flatMap(({ campaignId, vendorContacts }) => {
-    const vendors = Object.entries(vendorContacts!).map(([vendorId, addresses]) => ({ vendorId, contacts: addresses.map((email) => ({ name: '', email })) }));
-    return vendorsOfSender(from, vendors).map(({ vendorId }) => ({ campaignId, vendorId }));
-  });
+export function casesOfSender(answers: SenderAnswer[]): SenderCase[] | undefined {
+  if (answers.some((a) => a.vendorIds === undefined)) return undefined;
+  return answers.flatMap(({ campaignId, vendorIds }) => vendorIds!.map((vendorId) => ({ campaignId, vendorId })));
 }

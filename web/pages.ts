@@ -16,7 +16,7 @@ import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
 import { UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { formatCount } from '../intake/wording';
-import { casesOfSender } from './held-sender';
+import { casesOfSender, type SenderAnswer } from './held-sender';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError } from '../documents/document-store';
 import type { CampaignStatus, DocumentDownloadedInput, EngagementStatus } from '../workflows/messages';
@@ -800,43 +800,72 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     views.text(language, 'held.text-cut', { chars: formatCount(chars, language), limit: formatCount(limit, language), name });
 
   /**
+   * A held message's sender whose case may be suggested, once the message is read: none for a sender
+   * the border mail server could not verify (its address is what is in doubt), or no address at all.
+   */
+  const suggestible = (reading: Promise<HeldMessageContent>) =>
+    reading.then(
+      (message) => (message.why.code === 'unverified-sender' || !message.from?.includes('@') ? undefined : message.from),
+      () => undefined,
+    );
+
+  /**
+   * Which of a campaign's vendors the sender could be: one bounded query, as its board is read, so a
+   * campaign whose worker is gone does not hold the page. Undefined when not asked, or when it does
+   * not answer: it is then left out of the suggestion, as its vendors are left out of the form.
+   */
+  const senderAnswer = async (campaignId: string | undefined, sender: Promise<string | undefined>): Promise<SenderAnswer | undefined> => {
+    const from = await sender;
+    if (!campaignId || !from) return undefined;
+    return deps
+      .campaigns()
+      .then((campaigns) => campaigns.vendorsOfSender(campaignId, from, { timeoutMs: HELD_CAMPAIGN_QUERY_MS }))
+      .then(
+        (vendorIds) => ({ campaignId, vendorIds }),
+        () => undefined,
+      );
+  };
+
+  /**
    * For mail that names no campaign: each running campaign's vendors by name (its board, one bounded
    * query each, as a pen's), so the officer picks the engagement rather than typing two ids it sees
-   * nowhere on the pages; with the boards of the campaigns listed, among which the sender's case is
-   * looked for. Undefined when none answers: the officer then names both.
+   * nowhere on the pages; with what each campaign listed says of the sender (asked beside its board),
+   * among which the sender's case is looked for. Undefined when none answers: the officer then names both.
    */
-  const engagementChoices = async (c: Context<WebEnv>) => {
+  const engagementChoices = async (c: Context<WebEnv>, sender: Promise<string | undefined>) => {
     const running = await deps
       .dossier()
       .then((dossier) => dossier.findCampaigns({ limit: 200 }))
       .catch(() => []);
-    const boards = await Promise.all(running.map((r) => heldCampaign(r.campaignId)));
+    const asked = await Promise.all(running.map((r) => Promise.all([heldCampaign(r.campaignId), senderAnswer(r.campaignId, sender)])));
     const listed = running
       .map((r, i) => ({
-        board: boards[i],
+        board: asked[i]![0],
+        answer: asked[i]![1],
         campaignId: r.campaignId,
-        campaignName: campaignName(c, r.title ?? boards[i]?.title, r.campaignId),
-        vendors: Object.entries(boards[i]?.vendorNames ?? {})
+        campaignName: campaignName(c, r.title ?? asked[i]![0]?.title, r.campaignId),
+        vendors: Object.entries(asked[i]![0]?.vendorNames ?? {})
           .map(([vendorId, vendorName]) => ({ value: `${r.campaignId}/${vendorId}`, vendorName }))
           .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
       }))
       .filter((g) => g.vendors.length > 0);
     if (!listed.length) return undefined;
     return {
-      groups: listed.map(({ board: _board, ...group }) => group),
+      groups: listed.map(({ board: _board, answer: _answer, ...group }) => group),
       boards: listed.map(({ board, campaignName }) => ({ ...board!, campaignName })),
+      answers: listed.flatMap(({ answer }) => (answer ? [answer] : [])),
     };
   };
 
   /**
    * The case a held message's sender suggests, among those the assign form offers (the pen's campaign,
-   * or every campaign listed): named and chosen when it is the only one, named without a choice when
-   * the address could be several vendors'. None for a sender the border mail server could not verify:
-   * its address is what is in doubt. The officer's own choice, on a form sent back, stays chosen.
+   * or every campaign listed), as their campaigns answered: named and chosen when it is the only one,
+   * named without a choice when the address could be several vendors'. The officer's own choice, on a
+   * form sent back, stays chosen.
    */
-  const senderSuggestion = (c: Context<WebEnv>, message: HeldMessageContent, boards: (CampaignBoardView & { campaignName?: string })[], unsorted: boolean) => {
+  const senderSuggestion = (c: Context<WebEnv>, answers: SenderAnswer[], boards: (CampaignBoardView & { campaignName?: string })[], unsorted: boolean) => {
     const language = c.get('language');
-    const cases = message.why.code === 'unverified-sender' ? undefined : casesOfSender(message.from, boards);
+    const cases = casesOfSender(answers);
     if (!cases?.length) return undefined;
     const named = cases.map(({ campaignId, vendorId }) => {
       const board = boards.find((b) => b.campaignId === campaignId)!;
@@ -893,12 +922,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
     // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the running campaigns' engagements.
-    const [message, board, engagements, closed, ended] = await Promise.all([
-      withPen((p) => p.intake.read(campaignId, messageId)),
+    // Each campaign is asked whose the sender is once the message is read, beside its board.
+    const reading = withPen((p) => p.intake.read(campaignId, messageId));
+    const sender = suggestible(reading);
+    const [message, board, engagements, closed, ended, penAnswer] = await Promise.all([
+      reading,
       heldCampaign(campaignId),
-      campaignId ? undefined : engagementChoices(c),
+      campaignId ? undefined : engagementChoices(c, sender),
       campaignId ? closedEngagements(campaignId) : undefined,
       campaignId ? undefined : endedEngagementChoices(c),
+      senderAnswer(campaignId, sender),
     ]);
     const lateTo = campaignId ? endedRefusers(message.why).map((vendorId) => ({ vendorId, vendorName: board?.vendorNames[vendorId] ?? vendorId })) : [];
     // Wherever `inbox attach-late` would take it, beside the cases that refused it as ended (none on a
@@ -908,8 +941,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const others = closed?.filter((e) => !lateTo.some((t) => t.vendorId === e.vendorId));
     const lateAny = !campaignId ? { ...(ended ? { ended } : {}), namesCampaign: true } : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
     const shown = formView(form, c.get('language'), board?.timeZone);
-    const sender = senderSuggestion(c, message, campaignId ? (board ? [board] : []) : (engagements?.boards ?? []), !campaignId);
-    const assignChosen = form?.action === 'assign' ? (campaignId ? form.values.vendor : form.values.engagement) : sender && 'chosen' in sender ? sender.chosen : undefined;
+    const suggestion = campaignId
+      ? senderSuggestion(c, board && penAnswer ? [penAnswer] : [], board ? [board] : [], false)
+      : senderSuggestion(c, engagements?.answers ?? [], engagements?.boards ?? [], true);
+    const assignChosen = form?.action === 'assign' ? (campaignId ? form.values.vendor : form.values.engagement) : suggestion && 'chosen' in suggestion ? suggestion.chosen : undefined;
     // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
     const chosen = form?.action === 'attachLate' && form.values.choice === 'any';
     // Each attachment by its place in the message, as the intake reads it again to hand it over.
@@ -921,7 +956,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       engagements: engagements?.groups,
-      sender,
+      sender: suggestion,
       assignChosen,
       lateTo,
       lateAny: lateAny && { ...lateAny, ...(chosen ? { chosen, values: shown.values?.attachLate, errors: shown.errors?.attachLate } : {}) },

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblemList, statementTextProblemList } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
+import { vendorsOfSender } from './inbox-rules';
 import { refusal, refusalOfAll } from './refusals';
 import type {
   AddVendorInput,
@@ -247,30 +248,33 @@ export class CampaignCase {
     };
   }
 
-  /**
-   * The board's view: phase, names and addresses only, so a board of a large campaign reads some
-   * hundred kilobytes, not the status. The addresses are those the campaign knows: an ended
-   * engagement's as it last corrected them, otherwise the campaign file's (or the added vendor's); a
-   * correction made on an engagement still running is that engagement's alone until it ends.
-   */
+  /** The board's view: phase and names only, so a board of a large campaign reads kilobytes, not the status. */
   board(): CampaignBoard {
     const { campaign } = this.input;
     const vendorNames: Record<string, string> = {};
-    const vendorContacts: Record<string, string[]> = {};
-    for (const vendor of this.vendors()) {
-      vendorNames[vendor.id] = vendor.name;
-      vendorContacts[vendor.id] = [...new Set(vendor.contacts.map((c) => c.email.trim().toLowerCase()))];
-    }
+    for (const { vendor } of this.engagements.values()) vendorNames[vendor.id] = vendor.name;
     return {
       campaignId: campaign.id,
       reference: campaign.reference,
       phase: this.phase,
       engagementCount: this.engagements.size,
       vendorNames,
-      vendorContacts,
       timeZone: campaignTimeZone(campaign),
       ...this.letterNotKept(),
     };
+  }
+
+  /**
+   * The ids of the vendors whose address `from` is, the nearest as the intake weighs a sender
+   * (`vendorsOfSender`), for the holding pen's suggestion. The addresses are those the campaign knows:
+   * an ended engagement's as it last corrected them, otherwise the campaign file's (or the added
+   * vendor's); a correction made on an engagement still running is that engagement's alone until it
+   * ends. A query's argument comes from any client: anything but an address (at most as long as one
+   * may be) names nobody, so a megabyte of text does not hold the worker while 2,000 vendors are weighed.
+   */
+  vendorsOfSender(from: string): string[] {
+    if (typeof from !== 'string' || !from.includes('@') || from.trim().length > LIMITS.email) return [];
+    return vendorsOfSender(from, this.vendors()).map((vendor) => vendor.id);
   }
 
   /** The status's and the board's `letterNotKept`, while the letter waits for the published files. */

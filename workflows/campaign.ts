@@ -46,6 +46,7 @@ import {
   statementChangesQuery,
   statementDraftQuery,
   statementTextQuery,
+  vendorsOfSenderQuery,
   withdrawSignal,
   withdrawVendorUpdate,
   type CampaignEngagementState,
@@ -445,6 +446,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   setHandler(campaignStatusQuery, () => kase.status());
   setHandler(campaignBoardQuery, () => kase.board());
+  setHandler(vendorsOfSenderQuery, (from) => kase.vendorsOfSender(from));
   setHandler(engagementOutcomeQuery, (vendorId) => kase.outcomeOf(vendorId));
   setHandler(statementDraftQuery, (version) => (version === undefined ? kase.draft : kase.statementVersion(version)));
   setHandler(statementTextQuery, () => kase.text);

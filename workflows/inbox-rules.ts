@@ -5,7 +5,7 @@
 // addresses (or their domains) may reply, and a bounce must concern an address we wrote to. Mail from
 // a domain under a vendor's is held for an officer with its own reason (see `checkRecordInbound`).
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
-import type { InboundMessage, Vendor } from './types';
+import type { Contact, InboundMessage, Vendor } from './types';
 import { FINAL_STAGES, LANGUAGES } from './types';
 import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, field, LIMITS, NAME, quote } from './text-rules';
 import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
@@ -60,6 +60,22 @@ function distance(contact: string, from: string): number | undefined {
 export function isVendorAddress(vendor: Pick<Vendor, 'contacts'>, address: string): boolean {
   const near = vendorAddressDistance(vendor, address);
   return near !== undefined && near <= 1;
+}
+
+/**
+ * The vendors a sender could be: of those whose rules accept it, the nearest (those listing its very
+ * address, else those at its very domain, else those at the domain fewest labels above it: a vendor
+ * at eu.zoom.us before one at zoom.us), all of them when as near; a vendor whose contacts are unknown
+ * could be anyone's. One rule for the intake, which offers a message to that vendor (intake/correlate.ts),
+ * and for the campaign, which names them to the holding pen (`vendorsOfSenderQuery`).
+ */
+export function vendorsOfSender<V extends { contacts?: Contact[] }>(from: string, vendors: V[]): V[] {
+  const address = from.trim();
+  const unknown = vendors.filter((v) => v.contacts === undefined);
+  const known = address ? vendors.filter((v) => v.contacts !== undefined) : [];
+  const distances = known.map((v) => vendorAddressDistance({ contacts: v.contacts! }, address));
+  const nearest = Math.min(...distances.map((d) => d ?? Infinity));
+  return [...known.filter((_, i) => distances[i] === nearest), ...unknown];
 }
 
 export function findInbound(view: Pick<InboxView, 'inbox'>, messageId: unknown): InboundMessage {

@@ -620,18 +620,19 @@ export interface CampaignBoard {
   engagementCount: number;
   /** Each vendor's name, by vendor id. */
   vendorNames: Record<string, string>;
-  /**
-   * Each vendor's contact addresses, lowercased, by vendor id: what `isVendorAddress` needs to tell
-   * whose a held message's sender is, so the holding pen can suggest its case. Absent from workers
-   * older than it: then no case is suggested.
-   */
-  vendorContacts?: Record<string, string[]>;
   /** As in the status: why no engagement has started while the letter waits for the published files. */
   letterNotKept?: LetterNotKept;
   /** The zone the campaign's dates are in (`campaignTimeZone`); absent from workers older than it (then UTC). */
   timeZone?: string;
 }
 export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
+/**
+ * The ids of the campaign's vendors whose address a sender's is, the nearest as the intake weighs it
+ * (`vendorsOfSender` in inbox-rules.ts): what the holding pen needs to suggest a held message's case,
+ * asked of each campaign, so the board stays names only and no reader gets every vendor's addresses.
+ * A worker older than it answers that the query is not registered: then no case is suggested.
+ */
+export const vendorsOfSenderQuery = defineQuery<string[], [from: string]>('vendorsOfSender');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */
 export const engagementOutcomeQuery = defineQuery<EngagementOutcome | undefined, [vendorId: string]>('engagementOutcome');
 /**

@@ -2,7 +2,8 @@
 // stood in for (the real ones run in test/integration/intake.test.ts).
 import { describe, expect, it } from 'vitest';
 import { messageIdFor, replyAddressFor, replyToken } from '../../activities/threading';
-import { bySender, correlate, referencesIn, vendorsOfSender, type Candidate, type Directory } from '../../intake/correlate';
+import { bySender, correlate, referencesIn, type Candidate, type Directory } from '../../intake/correlate';
+import { vendorsOfSender } from '../../workflows/inbox-rules';
 import type { ReadMessage } from '../../intake/read-message';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 

@@ -18,7 +18,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { missingTextWords, refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
-import { checkConfirmInbound, checkRecordInbound } from '../../workflows/inbox-rules';
+import { checkConfirmInbound, checkRecordInbound, vendorsOfSender } from '../../workflows/inbox-rules';
 import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusals';
 import { completeFindings, engagementStatusOf, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { confirmInbound, recordInbound } from '../../workflows/inbox';
@@ -4723,23 +4723,37 @@ describe('assigning mail that names no campaign', () => {
 describe('the case a held message’s sender suggests', () => {
   // A vendor that writes a fresh email (no thread, no token, no case reference) lands in the pen of
   // mail that names no campaign: its address, a vendor's by the engagement's own rule, names the case
-  // to assign it to, chosen for the officer to confirm. Each campaign's board gives its vendors'
-  // addresses (`vendorContacts`); a board from an older worker gives none.
+  // to assign it to, chosen for the officer to confirm. Each campaign is asked which of its vendors the
+  // sender could be (its own query, answered here by the rule the campaign applies); its board gives
+  // names only. A worker older than the query cannot tell; a campaign that does not answer is left out.
   const heldFrom = (from: string, why: object = { code: 'no-match' }) => ({ ref: '1', messageId: '<s@x.test>', from, subject: 'A question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why, kind: 'reply' });
-  type Board = { title?: object; vendorNames: Record<string, string>; vendorContacts?: Record<string, string[]> };
+  /** A campaign as the fake server has it: `contacts` undefined for a worker older than the query, `silent` for one that does not answer. */
+  type Board = { title?: object; vendorNames: Record<string, string>; contacts?: Record<string, string[]>; silent?: boolean };
   const video: Board = {
     title: { en: 'Video calls', fr: 'Visioconférence' },
     vendorNames: { zoom: 'Zoom', cisco: 'Cisco', epsilon: 'Epsilon' },
-    vendorContacts: { zoom: ['privacy@zoom.test'], cisco: ['privacy@cisco.test', 'legal@cisco-law.test'], epsilon: ['dpo@epsilon.test'] },
+    contacts: { zoom: ['privacy@zoom.test'], cisco: ['privacy@cisco.test', 'legal@cisco-law.test'], epsilon: ['dpo@epsilon.test'] },
   };
-  const older: Board = { title: { en: 'Older calls', fr: 'Anciens appels' }, vendorNames: { teams: 'Teams', zoom: 'Zoom' }, vendorContacts: { teams: ['privacy@teams.test'], zoom: ['legal@zoom.test'] } };
+  const older: Board = { title: { en: 'Older calls', fr: 'Anciens appels' }, vendorNames: { teams: 'Teams', zoom: 'Zoom' }, contacts: { teams: ['privacy@teams.test'], zoom: ['legal@zoom.test'] } };
   const refuse = () => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, 'no engagement engagement:vc:cisco: the campaign has no such vendor'));
+  /** Every question the campaigns were asked, with its bound. */
+  const asked: { campaignId: string; from: string; timeoutMs?: number }[] = [];
   /** A workspace whose running campaigns have these boards, holding one message; `pen` is where it waits. */
   const workspace = (boards: Record<string, Board>, message: object) =>
     fakeWorkspace({
       dossier: { findCampaigns: async () => Object.keys(boards).map((campaignId) => ({ workflowId: `campaign:${campaignId}`, campaignId, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' })) },
       campaigns: {
-        board: async (campaignId: string) => ({ campaignId, reference: campaignId.toUpperCase(), phase: 'engaging', engagementCount: Object.keys(boards[campaignId]!.vendorNames).length, timeZone: 'UTC', ...boards[campaignId] }),
+        board: async (campaignId: string) => {
+          const { contacts: _contacts, silent: _silent, ...named } = boards[campaignId]!;
+          return { campaignId, reference: campaignId.toUpperCase(), phase: 'engaging', engagementCount: Object.keys(named.vendorNames).length, timeZone: 'UTC', ...named };
+        },
+        vendorsOfSender: async (campaignId: string, from: string, options: { timeoutMs?: number } = {}) => {
+          asked.push({ campaignId, from, ...options });
+          const { contacts, silent } = boards[campaignId]!;
+          if (silent) throw new DossierClientError(ClientErrorCode.ServerUnreachable, 'the query timed out');
+          const vendors = contacts && Object.entries(contacts).map(([vendorId, emails]) => ({ vendorId, contacts: emails.map((email) => ({ name: 'DPO', email })) }));
+          return vendors && vendorsOfSender(from, vendors).map((v) => v.vendorId);
+        },
         status: async () => ({ engagements: [] }),
       },
       holdingPen: async () => ({ intake: { held: async () => [message], read: async () => ({ ...message, recipients: [], text: 'Hello', attachments: [] }), assign: refuse } as never, close: async () => {} }),
@@ -4780,7 +4794,7 @@ describe('the case a held message’s sender suggests', () => {
     expect(hint(twoCampaigns)).toBe('The sender’s address could be that of the vendor of any of these cases: Zoom (Older calls); Zoom (Video calls). None is chosen below: choose the case the message belongs to.');
     const fr = await open(workspace({ vc: video, old: older }, heldFrom('ceo@zoom.test')), 'unsorted', 'fr');
     expect(hint(fr)).toBe('L’adresse de l’expéditeur peut être celle de l’entreprise de chacun de ces dossiers\u00a0: Zoom (Anciens appels)\u202f; Zoom (Visioconférence). Aucun n’est choisi ci-dessous\u00a0: choisissez le dossier auquel appartient le message.');
-    const shared: Board = { vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, vendorContacts: { alpha: ['privacy@group.test'], beta: ['dpo@group.test'], gamma: ['privacy@gamma.test'] } };
+    const shared: Board = { vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, contacts: { alpha: ['privacy@group.test'], beta: ['dpo@group.test'], gamma: ['privacy@gamma.test'] } };
     const sameDomain = await open(workspace({ vc: shared }, heldFrom('counsel@group.test')), 'vc');
     expect(selected(sameDomain)).toEqual([]);
     expect(hint(sameDomain)).toBe('The sender’s address could be that of the vendor of any of these cases: Alpha; Beta. None is chosen below: choose the case the message belongs to.');
@@ -4788,12 +4802,37 @@ describe('the case a held message’s sender suggests', () => {
     expect(selected(await open(workspace({ vc: shared }, heldFrom('dpo@group.test')), 'vc'))).toEqual(['beta']);
   });
 
-  it('chooses nothing and says nothing as before when the sender is no vendor’s, its boards give no addresses, or its sender could not be verified', async () => {
+  it('asks each campaign listed which of its vendors the sender is, bounded as its board, and leaves out one that does not answer, as its vendors are', async () => {
+    asked.length = 0;
+    // Zoom is in both campaigns; Older calls' worker does not answer, so only Video calls' Zoom is named.
+    const app = workspace({ vc: video, old: { ...older, silent: true } }, heldFrom('Privacy@Zoom.test'));
+    const en = await open(app, 'unsorted');
+    expect(asked.sort((a, b) => a.campaignId.localeCompare(b.campaignId))).toEqual([
+      { campaignId: 'old', from: 'Privacy@Zoom.test', timeoutMs: 5_000 },
+      { campaignId: 'vc', from: 'Privacy@Zoom.test', timeoutMs: 5_000 },
+    ]);
+    expect(selected(en)).toEqual(['vc/zoom']);
+    expect(hint(en)).toBe('This message comes from an address of Zoom: its case in Video calls is chosen below. Check it before you assign the message.');
+    // In a campaign's pen, that campaign alone is asked; silent, nothing is suggested.
+    asked.length = 0;
+    const pen = await open(workspace({ vc: { ...video, silent: true } }, heldFrom('privacy@zoom.test')), 'vc');
+    expect(asked).toEqual([{ campaignId: 'vc', from: 'privacy@zoom.test', timeoutMs: 5_000 }]);
+    expect(selected(pen)).toEqual([]);
+    expect(pen).not.toContain('assign-sender');
+  });
+
+  it('asks no campaign about a sender the border mail server could not verify', async () => {
+    asked.length = 0;
+    for (const pen of ['vc', 'unsorted']) await open(workspace({ vc: video }, heldFrom('privacy@zoom.test', { code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' })), pen);
+    expect(asked).toEqual([]);
+  });
+
+  it('chooses nothing and says nothing as before when the sender is no vendor’s, a campaign’s worker is older than the question, or its sender could not be verified', async () => {
     for (const [boards, message, pen] of [
       [{ vc: video, old: older }, heldFrom('someone@else.test'), 'unsorted'],
       [{ vc: video }, heldFrom('someone@else.test'), 'vc'],
-      // A worker older than the boards' addresses: one of its vendors could be the sender's too.
-      [{ vc: video, old: { ...older, vendorContacts: undefined } }, heldFrom('privacy@zoom.test'), 'unsorted'],
+      // A worker older than the question: one of its vendors could be the sender's too.
+      [{ vc: video, old: { ...older, contacts: undefined } }, heldFrom('privacy@zoom.test'), 'unsorted'],
       [{ vc: video }, heldFrom('privacy@zoom.test', { code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), 'vc'],
     ] as const) {
       const html = await open(workspace(boards as Record<string, Board>, message), pen);
