@@ -112,8 +112,9 @@ export type BySender = { candidates: Candidate[] } | { ambiguous: { campaignId: 
 
 /**
  * Narrows a message named by its subject alone to the vendor its sender's address identifies. Each
- * engagement accepts mail from its vendor's domain and the domains under it, so offering it to every
- * candidate in turn would record it on the first of two vendors that share a domain. A thread or a
+ * engagement accepts mail from its vendor's domain, so offering it to every candidate in turn would
+ * record it on the first of two vendors that share a domain (a sender under a vendor's domain is
+ * offered to that vendor alone, which holds it for an officer). A thread or a
  * reply token names one engagement already, and a lone candidate decides for itself: neither is
  * looked up.
  */

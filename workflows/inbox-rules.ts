@@ -63,7 +63,7 @@ export function isVendorAddress(vendor: Pick<Vendor, 'contacts'>, address: strin
 }
 
 /**
- * The vendors a sender could be: of those whose rules accept it, the nearest (those listing its very
+ * The vendors a sender could be: of those it is near (vendorAddressDistance), the nearest (those listing its very
  * address, else those at its very domain, else those at the domain fewest labels above it: a vendor
  * at eu.zoom.us before one at zoom.us), all of them when as near; a vendor whose contacts are unknown
  * could be anyone's. One rule for the intake, which offers a message to that vendor (intake/correlate.ts),
