@@ -9,6 +9,7 @@ import type { Contact, InboundMessage, Vendor } from './types';
 import { FINAL_STAGES, LANGUAGES } from './types';
 import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, field, LIMITS, NAME, quote } from './text-rules';
 import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
+import { PUBLIC_MAIL_DOMAINS } from './public-mail-domains';
 import { refusal } from './refusals';
 
 export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'> &
@@ -27,8 +28,8 @@ function domainOf(address: string): string {
 
 /**
  * How near an address is to a vendor's contacts: 0 for a contact's own address, 1 for a colleague at
- * a contact's domain, 1 + n for an office n labels below it (legal@eu.zoom.us is 2 from
- * privacy@zoom.us), undefined for an address that is none of the vendor's. The intake prefers the
+ * a contact's domain (not at a public mail service's, PUBLIC_MAIL_DOMAINS), 1 + n for an office n
+ * labels below it (legal@eu.zoom.us is 2 from privacy@zoom.us), undefined for an address that is none of the vendor's. The intake prefers the
  * nearest of two vendors, and the holding pen suggests their cases; the engagement accepts 0 and 1.
  */
 export function vendorAddressDistance(vendor: Pick<Vendor, 'contacts'>, address: string): number | undefined {
@@ -41,7 +42,8 @@ function distance(contact: string, from: string): number | undefined {
   if (contact === from) return 0;
   const domain = domainOf(contact);
   const fromDomain = domainOf(from);
-  if (!domain || !fromDomain) return undefined;
+  // A contact at a public mail service is that address alone: its domain is everyone's.
+  if (!domain || !fromDomain || PUBLIC_MAIL_DOMAINS.has(domain)) return undefined;
   if (fromDomain === domain) return 1;
   // Whole labels only, so evilzoom.us and zoom.us.evil.com are not zoom.us's. Never upwards: the
   // domain above a contact's may be a public suffix shared with strangers (vendor.github.io →
@@ -52,7 +54,8 @@ function distance(contact: string, from: string): number | undefined {
 }
 
 /**
- * The vendor's addresses, exactly or by domain: a colleague at the vendor may answer too. Not a domain
+ * The vendor's addresses, exactly or by domain: a colleague at the vendor may answer too (not at a
+ * public mail service, whose domain is everyone's: there the contact's own address only). Not a domain
  * under a contact's: names under a company's domain are often its customers' (a help-desk or hosting
  * service gives each customer one, and signs their mail, so DMARC passes), and nothing in the message
  * tells an office of the vendor's from a stranger's account; such mail waits for an officer.

@@ -165,6 +165,22 @@ describe('what the inbox refuses (the message then waits in the holding pen)', (
     expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'legal@eu.zoom.test', matchedBy: 'officer', assignedBy: 'Marie Leclerc' }))).not.toThrow();
   });
 
+  it('takes a contact at a public mail service as that very address, not its domain, which is everyone’s', () => {
+    // Houseparty's founder wrote from a free account: another account there is a stranger's, forged In-Reply-To or not.
+    const founder = testVendor('houseparty', { contacts: [{ name: 'Founder', email: 'Founder.Houseparty@Gmail.com' }, { name: 'Office', email: 'office@houseparty.test' }] });
+    expect(isVendorAddress(founder, 'founder.houseparty@gmail.com')).toBe(true);
+    expect(isVendorAddress(founder, 'someone.else@gmail.com')).toBe(false);
+    expect(vendorAddressDistance(founder, 'someone.else@gmail.com')).toBeUndefined();
+    expect(vendorAddressDistance(founder, 'x@mail.gmail.com')).toBeUndefined();
+    for (const stranger of ['anyone@orange.fr', 'anyone@videotron.ca', 'anyone@outlook.com']) {
+      expect(vendorAddressDistance({ contacts: [{ name: 'DPO', email: `dpo@${stranger.split('@')[1]}` }] }, stranger), stranger).toBeUndefined();
+    }
+    // The vendor's own domain still takes a colleague.
+    expect(isVendorAddress(founder, 'legal@houseparty.test')).toBe(true);
+    expect(() => checkRecordInbound(engagement(), founder, reply({ from: 'someone.else@gmail.com' }))).toThrow(/the sender someone\.else@gmail\.com is not an address of Vendor houseparty/);
+    expect(() => checkRecordInbound(engagement(), founder, reply({ from: 'founder.houseparty@gmail.com' }))).not.toThrow();
+  });
+
   it('refuses a bounce about an address the engagement never wrote to', () => {
     const input = reply({ kind: 'bounce', bounce: { recipients: ['someone@else.test'] } });
     expect(() => checkRecordInbound(engagement(), vendor, input)).toThrow(/not an address this engagement wrote to/);
