@@ -362,10 +362,12 @@ export class Intake {
         const why: HeldWhy = { code: 'oversize', size: megabytes(stored.oversize), limit: megabytes(this.maxMessageBytes), bytes: stored.oversize, limitBytes: this.maxMessageBytes };
         return await this.hold(stored, read, candidates[0]?.campaignId, why);
       }
-      if (candidates.length === 0) {
-        return await this.hold(stored, read, undefined, { code: 'no-match' });
-      }
+      // Checked for mail that names no case too: the holding pen proposes the case of the vendor whose
+      // address it comes from, which it must not do for a From no trusted server verified.
       const unverified = this.unverifiedSender(read);
+      if (candidates.length === 0) {
+        return await this.hold(stored, read, undefined, unverified ?? { code: 'no-match' });
+      }
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const weighed = await this.withinLimit(bySender(read, candidates, this.options.directory), 'the engagements named by its subject did not say whose contacts they are');
       if ('ambiguous' in weighed) return await this.hold(stored, read, weighed.ambiguous.campaignId, { code: 'ambiguous-sender', vendors: weighed.ambiguous.vendors });

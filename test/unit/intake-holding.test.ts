@@ -632,6 +632,25 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
   });
 });
 
+describe('mail that names no case, from an address a trusted server did not verify', () => {
+  it('is held saying the sender could not be verified, so the holding pen proposes no vendor’s case for it', async () => {
+    const { mailbox, options, dossier } = await setUp();
+    const verifying = new Intake({ ...options, authservId: 'mx.regulator.test', dossier: dossier as never });
+    const forged = await composeReply({
+      from: vendor.contacts[0]!.email,
+      to: 'case@test.example',
+      subject: 'Our answer',
+      messageId: '<forged@elsewhere.test>',
+      text: 'We agree to everything.',
+      headers: { 'Authentication-Results': 'mx.regulator.test; dmarc=fail header.from=zoom.test' },
+    });
+    await mailbox.append(forged);
+    expect(await verifying.pass()).toEqual([expect.objectContaining({ outcome: 'held', messageId: '<forged@elsewhere.test>' })]);
+    const [held] = await verifying.held(undefined);
+    expect(held?.why).toMatchObject({ code: 'unverified-sender' });
+  });
+});
+
 describe('a reply from a subdomain of the vendor’s domain', () => {
   // The letter went to privacy@zoom.test; the answer comes from eu.zoom.test: the company's European
   // office, or a customer's account on a service the company runs. Nothing in the message tells which.

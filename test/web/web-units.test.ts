@@ -1280,7 +1280,7 @@ describe('a held reply attached to the record of a case it reached in time', () 
         'The late reply is kept on the ended case’s record; the case stays as it ended. Its campaign could not be told of it, so the statement page will not point it out to the lead: the lead’s next draft of the statement still reads the reply from the record.',
       );
       expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', unreachable), 'fr')).toBe(
-        'La réponse tardive est conservée au dossier clos ; le dossier reste tel qu’il a pris fin. Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lit tout de même la réponse au dossier.',
+        'La réponse tardive est conservée au dossier clos ; le dossier reste tel qu’il a pris fin. Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lira tout de même la réponse au dossier.',
       );
     });
 
@@ -1290,7 +1290,7 @@ describe('a held reply attached to the record of a case it reached in time', () 
         /^The reply is kept on the ended case’s record, which stays as it ended\. It reached the case mailbox within the time given, before the case closed on 1\sOct\s2026\. Its campaign could not be told of it, so the statement page will not point it out to the lead: the lead’s next draft of the statement still reads the reply from the record, and will say that the company replied in time\.$/,
       );
       const fr = await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', unreachable), 'fr');
-      expect(fr).toContain('Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lit tout de même la réponse au dossier, et dira que l’entreprise a répondu à temps.');
+      expect(fr).toContain('Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lira tout de même la réponse au dossier, et dira que l’entreprise a répondu à temps.');
     });
 
     it('refuses, in English and French, a message the case mailbox received before the open letter went out, which stays held', async () => {
