@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Command } from 'commander';
-import { buildProgram, EXIT, explain } from '../../client/cli';
+import { EXIT } from '../../client/cli';
 import { Session, type CommandContext } from '../../client/commands/context';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { ENDED_REASON, refused } from '../../client/errors';
@@ -17,6 +17,7 @@ import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import type { Language } from '../../workflows/types';
 import { engagementStatusOf } from '../helpers/fixtures';
 import { composeReply } from '../helpers/inbound-mail';
+import { runCli } from '../helpers/cli-run';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-cli-attach-late-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -71,21 +72,7 @@ async function attach(arrivedAt: string, language: Language, tell: () => Promise
   expect(await sorter.pass()).toMatchObject([{ outcome: 'held', messageId }]);
 
   const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: 'Marie Leclerc', TEMPORAL_ADDRESS: '127.0.0.1:1' }, language, tell);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  let exitCode: number = EXIT.ok;
-  try {
-    await buildProgram(session).parseAsync(['inbox', 'attach-late', messageId, 'vc', 'houseparty', '--held-in', 'unsorted'], { from: 'user' });
-  } catch (err) {
-    const failed = explain(err, session);
-    stderr += `dossier: ${failed.message}\n`;
-    exitCode = failed.exitCode;
-  } finally {
-    vi.restoreAllMocks();
-    await session.close();
-  }
+  const { stdout, stderr, exitCode } = await runCli(session, ['inbox', 'attach-late', messageId, 'vc', 'houseparty', '--held-in', 'unsorted']);
   return { stdout: stdout.replace(/[ \t\r\n]+/g, ' '), stderr, exitCode, told: session.told };
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Command } from 'commander';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { buildProgram, EXIT, explain } from '../../client/cli';
+import { EXIT } from '../../client/cli';
 import { Session, type CommandContext } from '../../client/commands/context';
 import { fromTemporal } from '../../client/errors';
 import { ensureDevMasterKeys } from '../../encryption/config';
@@ -17,6 +17,7 @@ import { CampaignCase } from '../../workflows/campaign-state';
 import type { ApproveStatementInput, DraftStatementInput, RequestChangesInput } from '../../workflows/messages';
 import type { CampaignRef, Language } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { runCli } from '../helpers/cli-run';
 
 // The terminal's answer to the CLI's question, and the questions it asked.
 const terminal = vi.hoisted(() => ({ answer: '', asked: [] as string[] }));
@@ -112,23 +113,8 @@ async function run(kase: CampaignCase, argv: string[], language: Language = 'en'
   const data = join(scratch, 'data');
   ensureDevMasterKeys(join(data, 'master.keys'));
   const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: officer, TEMPORAL_ADDRESS: '127.0.0.1:1' }, kase, language, meanwhile, published);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
   Object.defineProperty(process.stdin, 'isTTY', { value: tty, configurable: true });
-  let exitCode: number = EXIT.ok;
-  try {
-    await buildProgram(session).parseAsync(argv, { from: 'user' });
-  } catch (err) {
-    const failed = explain(err, session);
-    stderr += `dossier: ${failed.message}\n`;
-    exitCode = failed.exitCode;
-  } finally {
-    vi.restoreAllMocks();
-    await session.close();
-  }
-  return { stdout, stderr, exitCode, sent: session.sent };
+  return { ...(await runCli(session, argv)), sent: session.sent };
 }
 
 describe('the authorities, as the CLI names them', () => {
