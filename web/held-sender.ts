@@ -10,18 +10,17 @@ export interface SenderCase {
   vendorId: string;
 }
 
-/** What one campaign answered: its vendors the sender could be, or undefined from a worker older than the question. */
+/** What one campaign answered: its vendors the sender could be; undefined from a worker older than the question, or none. */
 export interface SenderAnswer {
   campaignId: string;
   vendorIds: string[] | undefined;
 }
 
 /**
- * The cases the campaigns' answers name: in each campaign, the nearest of the vendors whose
- * engagement would accept the sender (two vendors as near are both the sender's); every campaign
- * counts apart, since each engagement would accept the message. Undefined when it cannot be told: a
- * campaign whose worker is older than the question could have the sender's vendor as well. A campaign
- * that did not answer is not among `answers`: it is left out, as its vendors are from the form.
+ * The cases the campaigns' answers name: in each campaign, the nearest of the vendors the sender is
+ * near (two vendors as near are both named); every campaign counts apart, each weighing its own
+ * vendors. Undefined when it cannot be told: a campaign that did not answer, or whose worker is older
+ * than the question, could have the sender's vendor as well.
  */
 export function casesOfSender(answers: SenderAnswer[]): SenderCase[] | undefined {
   if (answers.some((a) => a.vendorIds === undefined)) return undefined;

@@ -812,7 +812,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   /**
    * Which of a campaign's vendors the sender could be: one bounded query, as its board is read, so a
    * campaign whose worker is gone does not hold the page. Undefined when not asked, or when it does
-   * not answer: it is then left out of the suggestion, as its vendors are left out of the form.
+   * not answer: a campaign whose vendors the form lists then leaves the suggestion untold.
    */
   const senderAnswer = async (campaignId: string | undefined, sender: Promise<string | undefined>): Promise<SenderAnswer | undefined> => {
     const from = await sender;
@@ -853,7 +853,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return {
       groups: listed.map(({ board: _board, answer: _answer, ...group }) => group),
       boards: listed.map(({ board, campaignName }) => ({ ...board!, campaignName })),
-      answers: listed.flatMap(({ answer }) => (answer ? [answer] : [])),
+      // A listed campaign that did not answer still offers its vendors in the form: it could be the sender's, as an older worker's.
+      answers: listed.map(({ campaignId, answer }) => answer ?? { campaignId, vendorIds: undefined }),
     };
   };
 

@@ -4725,7 +4725,7 @@ describe('the case a held message’s sender suggests', () => {
   // mail that names no campaign: its address, a vendor's by the engagement's own rule, names the case
   // to assign it to, chosen for the officer to confirm. Each campaign is asked which of its vendors the
   // sender could be (its own query, answered here by the rule the campaign applies); its board gives
-  // names only. A worker older than the query cannot tell; a campaign that does not answer is left out.
+  // names only. A worker older than the query cannot tell, nor can a campaign that does not answer.
   const heldFrom = (from: string, why: object = { code: 'no-match' }) => ({ ref: '1', messageId: '<s@x.test>', from, subject: 'A question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why, kind: 'reply' });
   /** A campaign as the fake server has it: `contacts` undefined for a worker older than the query, `silent` for one that does not answer. */
   type Board = { title?: object; vendorNames: Record<string, string>; contacts?: Record<string, string[]>; silent?: boolean };
@@ -4802,17 +4802,19 @@ describe('the case a held message’s sender suggests', () => {
     expect(selected(await open(workspace({ vc: shared }, heldFrom('dpo@group.test')), 'vc'))).toEqual(['beta']);
   });
 
-  it('asks each campaign listed which of its vendors the sender is, bounded as its board, and leaves out one that does not answer, as its vendors are', async () => {
+  it('asks each campaign listed which of its vendors the sender is, bounded as its board, and suggests nothing while one whose vendors the form lists does not answer', async () => {
     asked.length = 0;
-    // Zoom is in both campaigns; Older calls' worker does not answer, so only Video calls' Zoom is named.
+    // Zoom is in both campaigns; Older calls' board answers but its question does not, so its Zoom,
+    // offered in the form, could be the sender's as well: nothing is chosen or named.
     const app = workspace({ vc: video, old: { ...older, silent: true } }, heldFrom('Privacy@Zoom.test'));
     const en = await open(app, 'unsorted');
     expect(asked.sort((a, b) => a.campaignId.localeCompare(b.campaignId))).toEqual([
       { campaignId: 'old', from: 'Privacy@Zoom.test', timeoutMs: 5_000 },
       { campaignId: 'vc', from: 'Privacy@Zoom.test', timeoutMs: 5_000 },
     ]);
-    expect(selected(en)).toEqual(['vc/zoom']);
-    expect(hint(en)).toBe('This message comes from an address of Zoom: its case in Video calls is chosen below. Check it before you assign the message.');
+    expect(selected(en)).toEqual([]);
+    expect(en).not.toContain('assign-sender');
+    expect(en).toContain('value="old/zoom"');
     // In a campaign's pen, that campaign alone is asked; silent, nothing is suggested.
     asked.length = 0;
     const pen = await open(workspace({ vc: { ...video, silent: true } }, heldFrom('privacy@zoom.test')), 'vc');
