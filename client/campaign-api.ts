@@ -23,7 +23,7 @@ import {
   requestChangesUpdate,
   setConclusionsUpdate,
   statementDraftQuery,
-  vendorsOfSenderQuery,
+  vendorsNearSenderQuery,
   withdrawApprovalUpdate,
   withdrawVendorUpdate,
   CAMPAIGN_MEMO_KEY,
@@ -37,6 +37,7 @@ import {
   type LateReplyReceived,
   type EngagementStatus,
   type RequestChangesInput,
+  type SenderVendor,
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
@@ -192,15 +193,15 @@ export class CampaignClient {
   }
 
   /**
-   * The ids of the campaign's vendors whose address `from` is, the nearest as the intake weighs a
-   * sender (one listing that very address, else those at its domain, else at the nearest domain above
-   * it): the holding pen's suggestion of a held message's case. Undefined from a worker older than
-   * the question, which cannot tell. `timeoutMs` bounds the query, as for `status`.
+   * The campaign's vendors the sender could be, the nearest as the intake weighs a sender, each with
+   * how near (0 the very address, 1 its domain, more a domain under it) and whether its engagement has
+   * ended: what the holding pen needs to suggest a case, or to hedge. Undefined from a worker older than
+   * the question (one answering `vendorsOfSender` alone cannot tell an office from a customer's domain).
    */
-  vendorsOfSender(campaignId: string, from: string, options: { timeoutMs?: number } = {}): Promise<string[] | undefined> {
+  vendorsNearSender(campaignId: string, from: string, options: { timeoutMs?: number } = {}): Promise<SenderVendor[] | undefined> {
     const query = () =>
       this.handle(campaignId)
-        .query(vendorsOfSenderQuery, from)
+        .query(vendorsNearSenderQuery, from)
         .catch((err: unknown) => {
           if (err instanceof QueryNotRegisteredError) return undefined;
           throw err;

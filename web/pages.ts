@@ -75,6 +75,19 @@ interface SubmittedForm {
   errors: FieldErrors;
   values: Record<string, string>;
 }
+/**
+ * What a held message's page says of its sender's case: the sentence (`key`, with its values), the
+ * assign form's choice it makes, if any, and the ended case it proposes for a late reply.
+ */
+interface SenderHint {
+  key: string;
+  vendor?: string;
+  campaign?: string;
+  domain?: string;
+  cases?: string;
+  chosen?: string;
+  late?: { engagement?: string; vendor?: string };
+}
 const MAX_CAMPAIGN_FILE_BYTES = 1_000_000;
 const BOARD_SORTS = ['vendor', 'stage', 'deadline', 'contact', 'action'] as const;
 const BOARD_SORT_LABELS: Record<(typeof BOARD_SORTS)[number], string> = {
@@ -819,9 +832,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     if (!campaignId || !from) return undefined;
     return deps
       .campaigns()
-      .then((campaigns) => campaigns.vendorsOfSender(campaignId, from, { timeoutMs: HELD_CAMPAIGN_QUERY_MS }))
+      .then((campaigns) => campaigns.vendorsNearSender(campaignId, from, { timeoutMs: HELD_CAMPAIGN_QUERY_MS }))
       .then(
-        (vendorIds) => ({ campaignId, vendorIds }),
+        (vendors) => ({ campaignId, vendors }),
         () => undefined,
       );
   };
@@ -854,32 +867,49 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       groups: listed.map(({ board: _board, answer: _answer, ...group }) => group),
       boards: listed.map(({ board, campaignName }) => ({ ...board!, campaignName })),
       // A listed campaign that did not answer still offers its vendors in the form: it could be the sender's, as an older worker's.
-      answers: listed.map(({ campaignId, answer }) => answer ?? { campaignId, vendorIds: undefined }),
+      answers: listed.map(({ campaignId, answer }) => answer ?? { campaignId, vendors: undefined }),
     };
   };
 
   /**
    * The case a held message's sender suggests, among those the assign form offers (the pen's campaign,
-   * or every campaign listed), as their campaigns answered: named and chosen when it is the only one,
-   * named without a choice when the address could be several vendors'. The officer's own choice, on a
-   * form sent back, stays chosen.
+   * or every campaign listed), as their campaigns answered, nearest first across campaigns: named and
+   * chosen when it is the only one, named without a choice when the address could be several vendors'.
+   * Never chosen: a case under whose vendor's domain the sender writes (the domain may be a customer's,
+   * as the held reason warns), nor an ended case (assigning is refused; it is proposed for a late reply
+   * instead, `late`). On a form sent back, the officer's own choice stays chosen and the hint no longer
+   * says the suggestion is.
    */
-  const senderSuggestion = (c: Context<WebEnv>, answers: SenderAnswer[], boards: (CampaignBoardView & { campaignName?: string })[], unsorted: boolean) => {
+  const senderSuggestion = (
+    c: Context<WebEnv>,
+    answers: SenderAnswer[],
+    boards: (CampaignBoardView & { campaignName?: string })[],
+    { unsorted, from, resent }: { unsorted: boolean; from: string; resent: boolean },
+  ): SenderHint | undefined => {
     const language = c.get('language');
     const cases = casesOfSender(answers);
     if (!cases?.length) return undefined;
-    const named = cases.map(({ campaignId, vendorId }) => {
+    const named = cases.map(({ campaignId, vendorId, ended }) => {
       const board = boards.find((b) => b.campaignId === campaignId)!;
-      return { campaignId, vendorId, vendor: board.vendorNames[vendorId] ?? vendorId, campaign: board.campaignName ?? campaignName(c, board.title, campaignId) };
+      return { campaignId, vendorId, ended, vendor: board.vendorNames[vendorId] ?? vendorId, campaign: board.campaignName ?? campaignName(c, board.title, campaignId) };
     });
+    // Every case named is as near (casesOfSender): 2 or more is a domain under the vendor's.
+    const under = cases[0]!.distance >= 2;
+    const domain = from.slice(from.lastIndexOf('@') + 1).trim().toLowerCase();
     if (named.length === 1) {
-      const { campaignId, vendorId, vendor, campaign } = named[0]!;
-      return { vendor, ...(unsorted ? { campaign } : {}), chosen: unsorted ? `${campaignId}/${vendorId}` : vendorId };
+      const { campaignId, vendorId, vendor, campaign, ended } = named[0]!;
+      const value = unsorted ? `${campaignId}/${vendorId}` : vendorId;
+      const said = { vendor, ...(unsorted ? { campaign } : {}) };
+      if (under) return { ...said, domain, key: unsorted ? 'held.sender-under-case' : 'held.sender-under-vendor' };
+      if (ended) return { ...said, key: unsorted ? 'held.sender-ended-case' : 'held.sender-ended-vendor', late: (unsorted ? { engagement: value } : { vendor: vendorId }) };
+      if (resent) return { ...said, key: unsorted ? 'held.sender-case-suggested' : 'held.sender-vendor-suggested' };
+      return { ...said, key: unsorted ? 'held.sender-case' : 'held.sender-vendor', chosen: value };
     }
     const words = named
       .map((n) => (unsorted ? views.text(language, 'held.sender-case-named', { vendor: n.vendor, campaign: n.campaign }) : n.vendor))
       .sort((a, b) => COLLATOR.compare(a, b));
-    return { cases: words.join(views.text(language, 'punctuation.list')) };
+    const list = words.join(views.text(language, 'punctuation.list'));
+    return under ? { key: 'held.sender-under-cases', cases: list, domain } : { key: resent ? 'held.sender-cases-suggested' : 'held.sender-cases', cases: list };
   };
 
   /**
@@ -942,12 +972,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const others = closed?.filter((e) => !lateTo.some((t) => t.vendorId === e.vendorId));
     const lateAny = !campaignId ? { ...(ended ? { ended } : {}), namesCampaign: true } : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
     const shown = formView(form, c.get('language'), board?.timeZone);
+    const told = { from: message.from ?? '', resent: form?.action === 'assign' };
     const suggestion = campaignId
-      ? senderSuggestion(c, board && penAnswer ? [penAnswer] : [], board ? [board] : [], false)
-      : senderSuggestion(c, engagements?.answers ?? [], engagements?.boards ?? [], true);
-    const assignChosen = form?.action === 'assign' ? (campaignId ? form.values.vendor : form.values.engagement) : suggestion && 'chosen' in suggestion ? suggestion.chosen : undefined;
+      ? senderSuggestion(c, board && penAnswer ? [penAnswer] : [], board ? [board] : [], { ...told, unsorted: false })
+      : senderSuggestion(c, engagements?.answers ?? [], engagements?.boards ?? [], { ...told, unsorted: true });
+    const assignChosen = form?.action === 'assign' ? (campaignId ? form.values.vendor : form.values.engagement) : suggestion?.chosen;
     // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
     const chosen = form?.action === 'attachLate' && form.values.choice === 'any';
+    // The sender's ended case, proposed in the form that attaches a late reply, unless a button above already names it.
+    const late = suggestion?.late;
+    const lateSuggested = late && !lateTo.some((t) => t.vendorId === late.vendor) ? late : undefined;
     // Each attachment by its place in the message, as the intake reads it again to hand it over.
     const attachmentPath = (n: number) => `/held/${encodeURIComponent(pen)}/attachment?id=${encodeURIComponent(message.messageId)}&n=${n}`;
     return page(c, 'held-message', {
@@ -960,7 +994,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       sender: suggestion,
       assignChosen,
       lateTo,
-      lateAny: lateAny && { ...lateAny, ...(chosen ? { chosen, values: shown.values?.attachLate, errors: shown.errors?.attachLate } : {}) },
+      lateAny: lateAny && { ...lateAny, ...(chosen ? { chosen, values: shown.values?.attachLate, errors: shown.errors?.attachLate } : lateSuggested ? { suggested: true, values: lateSuggested } : {}) },
       ...shown,
     });
   };

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblemList, statementTextProblemList } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
-import { vendorsOfSender } from './inbox-rules';
+import { vendorAddressDistance, vendorsOfSender } from './inbox-rules';
 import { refusal, refusalOfAll } from './refusals';
 import type {
   AddVendorInput,
@@ -25,6 +25,7 @@ import type {
   DraftUnprintable,
   LetterNotKept,
   RequestChangesInput,
+  SenderVendor,
   SetConclusionsInput,
   StatementApproval,
   StatementApprovalWithdrawal,
@@ -275,6 +276,20 @@ export class CampaignCase {
   vendorsOfSender(from: string): string[] {
     if (typeof from !== 'string' || !from.includes('@') || from.trim().length > LIMITS.email) return [];
     return vendorsOfSender(from, this.vendors()).map((vendor) => vendor.id);
+  }
+
+  /**
+   * The same vendors, each with how near the sender is (the holding pen suggests no case for a domain
+   * under a vendor's, which may be a customer's, and ranks campaigns together) and whether its engagement
+   * has ended (assigning to it is refused; a late reply can join it).
+   */
+  vendorsNearSender(from: string): SenderVendor[] {
+    if (typeof from !== 'string' || !from.includes('@') || from.trim().length > LIMITS.email) return [];
+    return vendorsOfSender(from, this.vendors()).flatMap((vendor) => {
+      const distance = vendorAddressDistance(vendor, from);
+      if (distance === undefined) return [];
+      return [{ vendorId: vendor.id, distance, ...(this.engagements.get(vendor.id)?.state.state === 'ended' ? { ended: true as const } : {}) }];
+    });
   }
 
   /** The status's and the board's `letterNotKept`, while the letter waits for the published files. */

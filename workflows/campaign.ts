@@ -47,6 +47,7 @@ import {
   statementDraftQuery,
   statementTextQuery,
   vendorsOfSenderQuery,
+  vendorsNearSenderQuery,
   withdrawSignal,
   withdrawVendorUpdate,
   type CampaignEngagementState,
@@ -447,6 +448,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(campaignStatusQuery, () => kase.status());
   setHandler(campaignBoardQuery, () => kase.board());
   setHandler(vendorsOfSenderQuery, (from) => kase.vendorsOfSender(from));
+  setHandler(vendorsNearSenderQuery, (from) => kase.vendorsNearSender(from));
   setHandler(engagementOutcomeQuery, (vendorId) => kase.outcomeOf(vendorId));
   setHandler(statementDraftQuery, (version) => (version === undefined ? kase.draft : kase.statementVersion(version)));
   setHandler(statementTextQuery, () => kase.text);

@@ -633,6 +633,20 @@ export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
  * A worker older than it answers that the query is not registered: then no case is suggested.
  */
 export const vendorsOfSenderQuery = defineQuery<string[], [from: string]>('vendorsOfSender');
+/** One vendor a sender could be, as `vendorsNearSenderQuery` names it. */
+export interface SenderVendor {
+  vendorId: string;
+  /** As `vendorAddressDistance` weighs it: 0 the contact's very address, 1 its domain, 1 + n a domain n labels under it (which the engagement does not take). */
+  distance: number;
+  /** Its engagement has ended: it takes no more mail, though a late reply can join its closed record. */
+  ended?: true;
+}
+/**
+ * As `vendorsOfSenderQuery`, with how near each vendor is and whether its engagement has ended, so the
+ * holding pen weighs campaigns together and proposes no case the engagement would refuse. A new name,
+ * since a worker older than it answers `vendorsOfSender` with ids alone (the web then suggests nothing).
+ */
+export const vendorsNearSenderQuery = defineQuery<SenderVendor[], [from: string]>('vendorsNearSender');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */
 export const engagementOutcomeQuery = defineQuery<EngagementOutcome | undefined, [vendorId: string]>('engagementOutcome');
 /**

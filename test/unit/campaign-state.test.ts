@@ -941,6 +941,24 @@ describe('the vendors a sender’s address is, as the campaign answers the holdi
     expect(kase.vendorsOfSender('privacy@cisco.test')).toEqual(['cisco']);
   });
 
+  it('tells how near each vendor it names is, and which has ended, for the holding pen to weigh campaigns together and hedge', () => {
+    const kase = started([testVendor('zoom', { contacts: [contact('Privacy@Zoom.us')] }), testVendor('alpha', { contacts: [contact('privacy@group.test')] }), testVendor('beta', { contacts: [contact('dpo@group.test')] })]);
+    expect(kase.vendorsNearSender('privacy@zoom.us')).toEqual([{ vendorId: 'zoom', distance: 0 }]);
+    expect(kase.vendorsNearSender('ceo@zoom.us')).toEqual([{ vendorId: 'zoom', distance: 1 }]);
+    // A domain under the vendor's (maybe a customer's): said as such, not as the vendor's own.
+    expect(kase.vendorsNearSender('help@support.eu.zoom.us')).toEqual([{ vendorId: 'zoom', distance: 3 }]);
+    kase.engagementEnded('beta', concluded('beta'));
+    expect(kase.vendorsNearSender('counsel@group.test')).toEqual([
+      { vendorId: 'alpha', distance: 1 },
+      { vendorId: 'beta', distance: 1, ended: true },
+    ]);
+    expect(kase.vendorsNearSender('someone@else.test')).toEqual([]);
+    expect(kase.vendorsNearSender(42 as never)).toEqual([]);
+    expect(kase.vendorsNearSender(`${'x'.repeat(250)}@zoom.us`)).toEqual([]);
+    // The older question answers as it did, for a workspace older than this one.
+    expect(kase.vendorsOfSender('counsel@group.test')).toEqual(['alpha', 'beta']);
+  });
+
   it('answers a 2,000-vendor campaign of two addresses each with the sender’s vendor alone', () => {
     const kase = started(
       Array.from({ length: 2_000 }, (_, i) =>

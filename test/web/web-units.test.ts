@@ -18,7 +18,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { missingTextWords, refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
-import { checkConfirmInbound, checkRecordInbound, vendorsOfSender } from '../../workflows/inbox-rules';
+import { checkConfirmInbound, checkRecordInbound, vendorAddressDistance, vendorsOfSender } from '../../workflows/inbox-rules';
 import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusals';
 import { completeFindings, engagementStatusOf, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { confirmInbound, recordInbound } from '../../workflows/inbox';
@@ -4727,8 +4727,8 @@ describe('the case a held message’s sender suggests', () => {
   // sender could be (its own query, answered here by the rule the campaign applies); its board gives
   // names only. A worker older than the query cannot tell, nor can a campaign that does not answer.
   const heldFrom = (from: string, why: object = { code: 'no-match' }) => ({ ref: '1', messageId: '<s@x.test>', from, subject: 'A question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why, kind: 'reply' });
-  /** A campaign as the fake server has it: `contacts` undefined for a worker older than the query, `silent` for one that does not answer. */
-  type Board = { title?: object; vendorNames: Record<string, string>; contacts?: Record<string, string[]>; silent?: boolean };
+  /** A campaign as the fake server has it: `contacts` undefined for a worker older than the query, `silent` for one that does not answer, `ended` its vendors whose engagements have ended. */
+  type Board = { title?: object; vendorNames: Record<string, string>; contacts?: Record<string, string[]>; silent?: boolean; ended?: string[] };
   const video: Board = {
     title: { en: 'Video calls', fr: 'Visioconférence' },
     vendorNames: { zoom: 'Zoom', cisco: 'Cisco', epsilon: 'Epsilon' },
@@ -4741,20 +4741,29 @@ describe('the case a held message’s sender suggests', () => {
   /** A workspace whose running campaigns have these boards, holding one message; `pen` is where it waits. */
   const workspace = (boards: Record<string, Board>, message: object) =>
     fakeWorkspace({
-      dossier: { findCampaigns: async () => Object.keys(boards).map((campaignId) => ({ workflowId: `campaign:${campaignId}`, campaignId, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' })) },
+      dossier: {
+        findCampaigns: async () => Object.keys(boards).map((campaignId) => ({ workflowId: `campaign:${campaignId}`, campaignId, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' })),
+        endedCases: async () =>
+          Object.entries(boards).map(([campaignId, b]) => ({ campaignId, title: b.title, cases: (b.ended ?? []).map((vendorId) => ({ vendorId, vendorName: b.vendorNames[vendorId] })) })),
+      },
       campaigns: {
         board: async (campaignId: string) => {
-          const { contacts: _contacts, silent: _silent, ...named } = boards[campaignId]!;
+          const { contacts: _contacts, silent: _silent, ended: _ended, ...named } = boards[campaignId]!;
           return { campaignId, reference: campaignId.toUpperCase(), phase: 'engaging', engagementCount: Object.keys(named.vendorNames).length, timeZone: 'UTC', ...named };
         },
-        vendorsOfSender: async (campaignId: string, from: string, options: { timeoutMs?: number } = {}) => {
+        vendorsNearSender: async (campaignId: string, from: string, options: { timeoutMs?: number } = {}) => {
           asked.push({ campaignId, from, ...options });
-          const { contacts, silent } = boards[campaignId]!;
+          const { contacts, silent, ended = [] } = boards[campaignId]!;
           if (silent) throw new DossierClientError(ClientErrorCode.ServerUnreachable, 'the query timed out');
           const vendors = contacts && Object.entries(contacts).map(([vendorId, emails]) => ({ vendorId, contacts: emails.map((email) => ({ name: 'DPO', email })) }));
-          return vendors && vendorsOfSender(from, vendors).map((v) => v.vendorId);
+          return (
+            vendors &&
+            vendorsOfSender(from, vendors).map((v) => ({ vendorId: v.vendorId, distance: vendorAddressDistance(v, from)!, ...(ended.includes(v.vendorId) ? { ended: true } : {}) }))
+          );
         },
-        status: async () => ({ engagements: [] }),
+        status: async (campaignId: string) => ({
+          engagements: (boards[campaignId]!.ended ?? []).map((vendorId) => ({ vendorId, vendorName: boards[campaignId]!.vendorNames[vendorId], state: 'ended' })),
+        }),
       },
       holdingPen: async () => ({ intake: { held: async () => [message], read: async () => ({ ...message, recipients: [], text: 'Hello', attachments: [] }), assign: refuse } as never, close: async () => {} }),
     });
@@ -4781,8 +4790,6 @@ describe('the case a held message’s sender suggests', () => {
     const en = await open(app, 'vc');
     expect(selected(en)).toEqual(['cisco']);
     expect(hint(en)).toBe('This message comes from an address of Cisco: its case is chosen below. Check it before you assign the message.');
-    // An office under a contact's domain is the vendor's too, as its engagement takes it.
-    expect(selected(await open(workspace({ vc: video }, heldFrom('counsel@eu.cisco-law.test')), 'vc'))).toEqual(['cisco']);
     const fr = await open(workspace({ vc: video }, heldFrom('dpo@epsilon.test')), 'vc', 'fr');
     expect(selected(fr)).toEqual(['epsilon']);
     expect(hint(fr)).toBe('Ce message vient d’une adresse d’Epsilon\u00a0: son dossier est choisi ci-dessous. Vérifiez-le avant de rattacher le message.');
@@ -4862,10 +4869,65 @@ describe('the case a held message’s sender suggests', () => {
       const html = await sent.text();
       expect(visibleText(assignForm(html))).toContain('the campaign has no such vendor');
       expect(selected(html)).toEqual([chosen]);
-      // The suggestion is still said, and the error described with it.
-      expect(hint(html)).toMatch(/^This message comes from an address of Zoom: its case/);
+      // The suggestion is still said, and the error described with it, but no longer as chosen: the officer's choice is.
+      expect(hint(html)).toBe(
+        pen === 'vc'
+          ? 'This message comes from an address of Zoom: its case is the one suggested. Your own choice is kept below: check it before you assign the message.'
+          : 'This message comes from an address of Zoom: its case in Video calls is the one suggested. Your own choice is kept below: check it before you assign the message.',
+      );
       expect(assignForm(html)).toContain(`aria-describedby="assign-sender assign-${field}-error"`);
     }
+  });
+
+  it('chooses no case for a sender at a domain under a vendor’s, which may be one of its customers’, and says so', async () => {
+    // The engagement holds such mail (sender-under-vendor-domain): a help desk or host under the
+    // vendor's domain may be a customer's, so the case is named with that warning, never chosen.
+    const pen = await open(workspace({ vc: video }, heldFrom('counsel@eu.cisco-law.test')), 'vc');
+    expect(selected(pen)).toEqual([]);
+    expect(hint(pen)).toBe('This message comes from a domain under Cisco’s (eu.cisco-law.test), which may be one of its customers’: Cisco’s case is not chosen. Check who wrote it before you assign it.');
+    const fr = await open(workspace({ vc: video }, heldFrom('counsel@eu.cisco-law.test')), 'vc', 'fr');
+    expect(hint(fr)).toBe('Ce message vient d’un domaine situé sous celui de Cisco (eu.cisco-law.test), qui peut appartenir à l’un de ses clients\u00a0: le dossier de Cisco n’est pas choisi. Vérifiez qui l’a écrit avant de le rattacher.');
+    const unsorted = await open(workspace({ vc: video, old: older }, heldFrom('Help@Support.Epsilon.test')), 'unsorted');
+    expect(selected(unsorted)).toEqual([]);
+    expect(hint(unsorted)).toBe('This message comes from a domain under Epsilon’s (support.epsilon.test), which may be one of its customers’: Epsilon’s case in Video calls is not chosen. Check who wrote it before you assign it.');
+    const unsortedFr = await open(workspace({ vc: video, old: older }, heldFrom('help@support.epsilon.test')), 'unsorted', 'fr');
+    expect(hint(unsortedFr)).toBe('Ce message vient d’un domaine situé sous celui d’Epsilon (support.epsilon.test), qui peut appartenir à l’un de ses clients\u00a0: le dossier d’Epsilon de la campagne Visioconférence n’est pas choisi. Vérifiez qui l’a écrit avant de le rattacher.');
+    // Under the domain of a vendor in each campaign: both named, none chosen, with the same warning.
+    const two = await open(workspace({ vc: video, old: older }, heldFrom('ceo@eu.zoom.test')), 'unsorted');
+    expect(selected(two)).toEqual([]);
+    expect(hint(two)).toBe('This message comes from a domain (eu.zoom.test) under those of the vendors of these cases, which may be one of their customers’: Zoom (Older calls); Zoom (Video calls). None is chosen below: check who wrote it before you assign it.');
+    const twoFr = await open(workspace({ vc: video, old: older }, heldFrom('ceo@eu.zoom.test')), 'unsorted', 'fr');
+    expect(hint(twoFr)).toBe('Ce message vient d’un domaine (eu.zoom.test) situé sous ceux des entreprises de ces dossiers, qui peut appartenir à l’un de leurs clients\u00a0: Zoom (Anciens appels)\u202f; Zoom (Visioconférence). Aucun n’est choisi ci-dessous\u00a0: vérifiez qui l’a écrit avant de le rattacher.');
+  });
+
+  it('does not choose an ended vendor’s case to assign to, and proposes it for a late reply instead', async () => {
+    const ended: Board = { ...video, ended: ['zoom'] };
+    const lateForm = (html: string) => /<details open><summary>Attach to the closed record of a case<\/summary>[^]*?<\/form>/.exec(html)?.[0] ?? '';
+    // In the campaign's pen: the attach-late form lists the campaign's ended cases, the sender's chosen.
+    const pen = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'vc');
+    expect(selected(pen)).toEqual([]);
+    expect(hint(pen)).toBe('This message comes from an address of Zoom, whose case has ended: it records no more mail, so it is not chosen below. You can attach the message to its closed record as a late reply.');
+    expect(lateForm(pen)).toContain('<option value="zoom" selected>Zoom</option>');
+    const fr = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'vc', 'fr');
+    expect(hint(fr)).toBe('Ce message vient d’une adresse de Zoom, dont le dossier est clos\u00a0: il n’enregistre plus de courrier, et n’est donc pas choisi ci-dessous. Vous pouvez verser le message à son dossier clos comme réponse tardive.');
+    // For mail that names no campaign: the ended case among every campaign's, chosen the same way.
+    const unsorted = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'unsorted');
+    expect(selected(unsorted)).toEqual([]);
+    expect(hint(unsorted)).toBe('This message comes from an address of Zoom, whose case in Video calls has ended: it records no more mail, so it is not chosen below. You can attach the message to its closed record as a late reply.');
+    expect(lateForm(unsorted)).toContain('<option value="vc/zoom" selected>Zoom</option>');
+    const unsortedFr = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'unsorted', 'fr');
+    expect(hint(unsortedFr)).toBe('Ce message vient d’une adresse de Zoom, dont le dossier de la campagne Visioconférence est clos\u00a0: il n’enregistre plus de courrier, et n’est donc pas choisi ci-dessous. Vous pouvez verser le message à son dossier clos comme réponse tardive.');
+  });
+
+  it('weighs every campaign’s vendors together: the very address in one campaign outweighs its domain in another', async () => {
+    // Video calls' Zoom lists privacy@zoom.test itself; Older calls' Zoom only an address at zoom.test.
+    const exact = await open(workspace({ vc: video, old: older }, heldFrom('privacy@zoom.test')), 'unsorted');
+    expect(selected(exact)).toEqual(['vc/zoom']);
+    expect(hint(exact)).toBe('This message comes from an address of Zoom: its case in Video calls is chosen below. Check it before you assign the message.');
+    const other = await open(workspace({ vc: video, old: older }, heldFrom('legal@zoom.test')), 'unsorted');
+    expect(selected(other)).toEqual(['old/zoom']);
+    // As near in both (a colleague at the domain each lists): both named, none chosen, as before.
+    expect(selected(await open(workspace({ vc: video, old: older }, heldFrom('ceo@zoom.test')), 'unsorted'))).toEqual([]);
   });
 });
 

@@ -333,7 +333,7 @@ describe('a fresh email from a vendor’s address, in the pen of mail that names
     const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
     await campaigns.start(loadCampaignFile(file));
     // The campaign answers whose the sender is (its own query; the board says names only).
-    await expect.poll(async () => campaigns.vendorsOfSender(campaignId, `counsel@${campaignId}.test`).catch(() => undefined), { timeout: 30_000, interval: 300 }).toEqual(['zoom']);
+    await expect.poll(async () => campaigns.vendorsNearSender(campaignId, `counsel@${campaignId}.test`).catch(() => undefined), { timeout: 30_000, interval: 300 }).toEqual([{ vendorId: 'zoom', distance: 1 }]);
     expect((await campaigns.board(campaignId)) as object).not.toHaveProperty('vendorContacts');
     const subject = `A question about our service (${campaignId})`;
     const fresh = await composeReply({ from: `counsel@${campaignId}.test`, to: 'case@test.example', subject, messageId: `<fresh-${campaignId}@${campaignId}.test>`, text: 'A question from Zoom’s counsel.' });
