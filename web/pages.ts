@@ -901,7 +901,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const value = unsorted ? `${campaignId}/${vendorId}` : vendorId;
       const said = { vendor, ...(unsorted ? { campaign } : {}) };
       if (under) return { ...said, domain, key: unsorted ? 'held.sender-under-case' : 'held.sender-under-vendor' };
-      if (ended) return { ...said, key: unsorted ? 'held.sender-ended-case' : 'held.sender-ended-vendor', late: (unsorted ? { engagement: value } : { vendor: vendorId }) };
+      if (ended) return { ...said, key: unsorted ? 'held.sender-ended-case' : 'held.sender-ended-vendor', late: unsorted ? { engagement: value } : { vendor: vendorId } };
       if (resent) return { ...said, key: unsorted ? 'held.sender-case-suggested' : 'held.sender-vendor-suggested' };
       return { ...said, key: unsorted ? 'held.sender-case' : 'held.sender-vendor', chosen: value };
     }

@@ -630,7 +630,8 @@ export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
  * The ids of the campaign's vendors whose address a sender's is, the nearest as the intake weighs it
  * (`vendorsOfSender` in inbox-rules.ts): what the holding pen needs to suggest a held message's case,
  * asked of each campaign, so the board stays names only and no reader gets every vendor's addresses.
- * A worker older than it answers that the query is not registered: then no case is suggested.
+ * A worker older than it answers that the query is not registered: then no case is suggested. Kept
+ * for a workspace older than `vendorsNearSenderQuery`, which the pen now asks instead.
  */
 export const vendorsOfSenderQuery = defineQuery<string[], [from: string]>('vendorsOfSender');
 /** One vendor a sender could be, as `vendorsNearSenderQuery` names it. */
