@@ -3,6 +3,7 @@
 // [MS-OXRTFEX]) comes back as that HTML, for the intake's HTML-to-text path; any other RTF as its
 // text. One pass over the bytes, groups deeper than MAX_DEPTH share their parent's state: a crafted
 // body costs time and memory in proportion to its size, never more.
+import { fromCp1252 } from './undeclared-charset';
 
 /** Groups kept on the stack; deeper ones are counted only (Word itself nests a few dozen at most). */
 const MAX_DEPTH = 200;
@@ -192,10 +193,13 @@ export function rtfBody(rtf: Buffer): RtfBody {
   return fromHtml ? { html: result } : { text: result.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n') };
 }
 
-function decoderOf(codepage: number): InstanceType<typeof TextDecoder> {
+/** A decoder for the code page; windows-1252 (and any Node cannot read) by hand, as Node's reads it as Latin-1. */
+function decoderOf(codepage: number): { decode(bytes: Uint8Array): string } {
+  const cp1252 = { decode: (bytes: Uint8Array) => fromCp1252(Buffer.from(bytes).toString('latin1')) };
+  if (codepage === 1252) return cp1252;
   try {
     return new TextDecoder(CODEPAGES[codepage] ?? `windows-${codepage}`);
   } catch {
-    return new TextDecoder('windows-1252');
+    return cp1252;
   }
 }

@@ -13,6 +13,7 @@ const LEVEL_MESSAGE = 1;
 const LEVEL_ATTACHMENT = 2;
 
 import { decompressRtf } from './compressed-rtf';
+import { fromCp1252 } from './undeclared-charset';
 
 // Attribute ids (their type in the high word, as the format writes them).
 const ATT_BODY = 0x0001800c;
@@ -306,6 +307,8 @@ function propertiesOf(data: Buffer, wanted: (id: number, type: number) => boolea
  */
 function decoded(bytes: Buffer, codepage: number): string {
   const label = CODEPAGES[codepage] ?? `windows-${codepage}`;
+  // Node's TextDecoder reads windows-1252 as Latin-1 (0x80 as U+0080, not €).
+  if (codepage === 1252) return withoutNul(fromCp1252(bytes.toString('latin1')));
   try {
     return withoutNul(new TextDecoder(label).decode(bytes));
   } catch {

@@ -139,3 +139,47 @@ describe('reading a winmail.dat (TNEF)', () => {
     expect(thrown(zero)).toMatchObject({ code: 'TnefChecksum' });
   });
 });
+
+/** A TNEF holding only the message's MAPI properties (attMsgProps), each a single value, and its code page. */
+function tnefWithBody(props: { id: number; type: number; value: Buffer }[], codepage = 1252): Buffer {
+  const padded = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+  const u32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer);
+  const block = Buffer.concat([u32(props.length), ...props.flatMap((p) => [u32(((p.id << 16) | p.type) >>> 0), u32(1), u32(p.value.length), padded(p.value)])]);
+  const attribute = (id: number, data: Buffer) => {
+    let sum = 0;
+    for (const b of data) sum = (sum + b) & 0xffff;
+    const head = Buffer.alloc(9);
+    head[0] = 1;
+    head.writeUInt32LE(id, 1);
+    head.writeUInt32LE(data.length, 5);
+    return Buffer.concat([head, data, Buffer.from([sum & 0xff, sum >> 8])]);
+  };
+  return Buffer.concat([u32(0x223e9f78), Buffer.from([0x01, 0x00]), attribute(0x00069007, Buffer.concat([u32(codepage), u32(0)])), attribute(0x00069003, block)]);
+}
+
+describe('reading the body of the message inside a winmail.dat', () => {
+  it('gives attachments.dat’s compressed RTF decompressed, the 443 bytes `tnef --save-body` writes', () => {
+    const body = readTnef(fixture('attachments.dat')).body;
+    expect(body && 'rtf' in body ? sha256(body.rtf) : body).toBe('5dcd1bdee036cc1c7639bca7f7e96355d80a18f9e366b3be672a3112019d4356');
+  });
+
+  it('gives panic.dat’s HTML body (PR_HTML) in its code page, the bytes `tnef --save-body` writes', () => {
+    const body = readTnef(Buffer.from(fixture('panic.dat').subarray(0, 49_862))).body;
+    expect(body && 'html' in body ? sha256(Buffer.from(body.html, 'latin1')) : body).toBe('4827810231cf06061e129e0082f7e922137bc75409915d95a1d64907fa0bae00');
+  });
+
+  it('gives a plain-text body (PR_BODY) before the others: UTF-16, or in the TNEF’s code page', () => {
+    const unicode = Buffer.from('Réponse ci-jointe\0', 'utf16le');
+    expect(readTnef(tnefWithBody([{ id: 0x1013, type: 0x0102, value: Buffer.from('<p>HTML</p>') }, { id: 0x1000, type: 0x001f, value: unicode }])).body).toEqual({ text: 'Réponse ci-jointe' });
+    expect(readTnef(tnefWithBody([{ id: 0x1000, type: 0x001e, value: Buffer.from('Co\xfbt : 80 \x80\0', 'latin1') }])).body).toEqual({ text: 'Coût : 80 €' });
+    expect(readTnef(tnefWithBody([{ id: 0x1000, type: 0x001e, value: Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]) }], 1251)).body).toEqual({ text: 'Привет' });
+  });
+
+  it('gives no body, still saying it has one, when its compressed RTF cannot be read (a wrong CRC)', () => {
+    const rtf = Buffer.from(fixture('attachments.dat').subarray(346, 346 + 217));
+    rtf[20] ^= 0x01;
+    const tnef = readTnef(tnefWithBody([{ id: 0x1009, type: 0x0102, value: rtf }]));
+    expect(tnef.hasBody).toBe(true);
+    expect(tnef.body).toBeUndefined();
+  });
+});
