@@ -229,7 +229,9 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): { parts: Part
 /** The words of a winmail.dat's body, its HTML read as an HTML part is, well formed (an RTF \uN may leave half a pair). */
 function textOf(body: TnefBody): string {
   const read = 'rtf' in body ? rtfBody(body.rtf) : body;
-  return wellFormed('html' in read ? htmlAsText(read.html) : read.text).trim();
+  // Outlook ends its lines with CRLF; a text part's lines reach here as LF, and so do these.
+  const text = ('html' in read ? htmlAsText(read.html.replace(/\r\n?/g, '\n')) : read.text.replace(/\r\n?/g, '\n')).replace(/\n{3,}/g, '\n\n');
+  return wellFormed(text).trim();
 }
 
 /**

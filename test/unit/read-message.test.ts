@@ -342,6 +342,8 @@ describe('a reply from Outlook or Exchange whose attachments come wrapped in a w
     // With no text part, the text is the winmail.dat's HTML body (PR_HTML), which shows them: they are left out too.
     const withoutText = await readMessage(await composeReply({ ...base, attachments: [winmail(signature)] }));
     expect(withoutText.text).toContain('Flytta ner följande 3 orderIDs ner till fakturerad');
+    // Its CRLF line ends read as a text part's are, and no run of empty lines.
+    expect(withoutText.text).not.toMatch(/\r|\n\n\n/);
     expect(withoutText.attachments).toEqual([]);
   });
 

@@ -1,7 +1,13 @@
 // The words of an Outlook RTF body: plain RTF read as text, HTML encapsulated in RTF ([MS-OXRTFEX])
-// given back as its HTML. The RTF here is written by hand, each piece as the spec's examples write it.
+// given back as its HTML. The RTF here is written by hand, each piece as the spec's examples write it,
+// but for the spec's own encapsulation example, with the HTML rtf-stream-parser expects (test/fixtures/rtf).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rtfBody } from '../../intake/rtf-text';
+import { PROJECT_ROOT } from '../../paths';
+
+const fixture = (name: string) => readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'rtf', name));
 
 const rtf = (text: string) => Buffer.from(text, 'latin1');
 
@@ -41,6 +47,10 @@ describe('reading the words of an RTF body', () => {
     expect(rtfBody(body)).toEqual({
       html: '<html><head><meta charset="windows-1252"></head><body><p>Nous répondons à vos questions&nbsp;:&lt;voir pièce jointe&gt;</p></body></html>',
     });
+  });
+
+  it('gives back the very HTML of [MS-OXRTFEX]’s example, as rtf-stream-parser’s test expects it', () => {
+    expect(rtfBody(fixture('encapsulated.rtf'))).toEqual({ html: fixture('encapsulated.html').toString('latin1') });
   });
 
   it('reads an RTF made of text (\\fromtext) as any other', () => {
