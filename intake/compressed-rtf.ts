@@ -75,6 +75,9 @@ export function decompressRtf(bytes: Uint8Array, { maxBytes = MAX_RTF_BYTES }: {
   }
   if (compType !== COMPRESSED) throw new CompressedRtfError('RtfType', `the compressed RTF's type is 0x${compType.toString(16)}, neither LZFu nor MELA`);
   if (rtfCrc(data) !== crc) throw new CompressedRtfError('RtfCrc', 'the compressed RTF has a wrong CRC');
+  // Eight references of 17 bytes for every 17 bytes read: a size beyond 8 bytes per byte cannot be
+  // reached, and is refused before its buffer is allocated.
+  if (rawSize > data.length * 8) throw new CompressedRtfError('RtfTruncated', `the compressed RTF's ${data.length} bytes cannot hold the ${rawSize} it says`);
 
   const dictionary = Buffer.alloc(DICTIONARY_SIZE);
   dictionary.write(INITIAL_DICTIONARY, 'latin1');

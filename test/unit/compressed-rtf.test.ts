@@ -83,5 +83,8 @@ describe('decompressing a compressed RTF body (PR_RTF_COMPRESSED)', () => {
     expect(rtf.subarray(0, 17).toString('latin1')).toBe('{\\rtf1\\ansi\\mac\\d');
     expect(thrown(stream(loop, { rawSize: MAX_RTF_BYTES + 1 })).code).toBe('RtfTooLarge');
     expect(thrown(stream(loop, { rawSize: 5_000 }), { maxBytes: 4_096 }).code).toBe('RtfTooLarge');
+    // Within the limit, but more than 1,700 bytes of references can give (eight bytes out for each in).
+    expect(thrown(stream(loop, { rawSize: loop.length * 8 + 1 })).message).toContain('cannot hold');
+    expect(decompressRtf(stream(loop, { rawSize: loop.length * 8 })).length).toBe(loop.length * 8);
   });
 });
