@@ -211,9 +211,9 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): { parts: Part
     // HTML body) is left out as the MIME path leaves out an image the HTML body shows by cid: part of
     // the body, not a document of the vendor's. The MIME path does so whenever a body shows the image,
     // text or not, and so does this one: with a text part the TNEF's body is that text again, and
-    // without one the TNEF's body is the message's text (or, when it cannot be read, the winmail.dat is
-    // kept for it, with the images inside). With no body at all
-    // nothing shows them, and they are kept, as an inline image shown nowhere is.
+    // without one the TNEF's body is the message's text (or, when it cannot be read, the winmail.dat
+    // is kept for it, with the images inside). With no body at all nothing shows them, and they are
+    // kept, as an inline image shown nowhere is.
     // One holding more files than a message may carry keeps them all, so it is still refused as such.
     const hasBody = hasText || tnef.hasBody;
     const ofBody = (f: Tnef['files'][number]) => !tnef.more && hasBody && (f.hidden || f.mhtmlReference) && typeFromName(f.name ?? '').startsWith('image/');
