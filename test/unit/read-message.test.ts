@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { bareFileName, readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
 import { createHash } from 'node:crypto';
-import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng, tnefFixture, tnefOfManyFiles } from '../helpers/inbound-mail';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../paths';
+import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng, tnefFixture, tnefOfManyFiles, tnefWithBody } from '../helpers/inbound-mail';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
 
@@ -309,6 +312,21 @@ describe('a reply from Outlook or Exchange whose attachments come wrapped in a w
     // The words of the RTF body Debian's tnef tool saves (test/fixtures/tnef/README.md), one paragraph a line.
     expect(read.text).toBe(['Casdasdfasdfasd', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd'].join('\n'));
     expect(read.attachments.map((a) => `${a.name} ${a.type}`)).toEqual(['zappa_av1.jpg image/jpeg', 'bookmark.htm text/html']);
+  });
+
+  it('reads the HTML Outlook encapsulated in an RTF body as an HTML part is read', async () => {
+    // [MS-OXRTFEX]'s example (test/fixtures/rtf), stored uncompressed (MELA) as the winmail.dat's PR_RTF_COMPRESSED.
+    const rtf = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'rtf', 'encapsulated.rtf'));
+    const header = Buffer.alloc(16);
+    header.writeUInt32LE(rtf.length + 12, 0);
+    header.writeUInt32LE(rtf.length, 4);
+    header.write('MELA', 8, 'latin1');
+    const content = tnefWithBody([{ id: 0x1009, type: 0x0102, value: Buffer.concat([header, rtf]) }]);
+    const read = await readMessage(await composeReply({ ...base, attachments: [winmail(content)] }));
+    expect(read.text).toBe(
+      ['Note the line break inside a P tag. This is bold text', '', 'This is a normal text with a character references:   < ¨', '', 'characters that have special meaning in RTF: {}\\', '', 'This is a list item'].join('\n'),
+    );
+    expect(read.attachments).toEqual([]);
   });
 
   it('keeps the winmail.dat beside its files, and no text, when its only body cannot be read (a compressed RTF with a wrong CRC)', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTnef, TnefError } from '../../intake/tnef';
 import { PROJECT_ROOT } from '../../paths';
+import { tnefWithBody } from '../helpers/inbound-mail';
 
 const fixture = (name: string) => readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'tnef', name));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -139,23 +140,6 @@ describe('reading a winmail.dat (TNEF)', () => {
     expect(thrown(zero)).toMatchObject({ code: 'TnefChecksum' });
   });
 });
-
-/** A TNEF holding only the message's MAPI properties (attMsgProps), each a single value, and its code page. */
-function tnefWithBody(props: { id: number; type: number; value: Buffer }[], codepage = 1252): Buffer {
-  const padded = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
-  const u32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer);
-  const block = Buffer.concat([u32(props.length), ...props.flatMap((p) => [u32(((p.id << 16) | p.type) >>> 0), u32(1), u32(p.value.length), padded(p.value)])]);
-  const attribute = (id: number, data: Buffer) => {
-    let sum = 0;
-    for (const b of data) sum = (sum + b) & 0xffff;
-    const head = Buffer.alloc(9);
-    head[0] = 1;
-    head.writeUInt32LE(id, 1);
-    head.writeUInt32LE(data.length, 5);
-    return Buffer.concat([head, data, Buffer.from([sum & 0xff, sum >> 8])]);
-  };
-  return Buffer.concat([u32(0x223e9f78), Buffer.from([0x01, 0x00]), attribute(0x00069007, Buffer.concat([u32(codepage), u32(0)])), attribute(0x00069003, block)]);
-}
 
 describe('reading the body of the message inside a winmail.dat', () => {
   it('gives attachments.dat’s compressed RTF decompressed, the 443 bytes `tnef --save-body` writes', () => {
