@@ -8,7 +8,8 @@ import { simpleParser, type AddressObject, type Attachment, type ParsedMail } fr
 import { MESSAGE_ID } from '../workflows/inbox-rules';
 import { excerptOf, LIMITS, wellFormed, withoutDirectionControls } from '../workflows/text-rules';
 import { typeFromName } from '../documents/file-types';
-import { readTnef, TNEF_SIGNATURE, type Tnef } from './tnef';
+import { readTnef, TNEF_SIGNATURE, type Tnef, type TnefBody } from './tnef';
+import { rtfBody } from './rtf-text';
 import { withDeclaredCharsets } from './undeclared-charset';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
@@ -123,15 +124,17 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
   const kind: InboundKind = bounce ? 'bounce' : report || isReceipt || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
   const subject = oneLine((parsed.subject ?? '').slice(0, 500));
-  const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
+  const partText = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
   // A report's machine parts, and the copy of the message it is about (its headers, or all of it with
   // its PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
   const shownIds = typeof parsed.html === 'string' ? cidsIn(parsed.html) : new Set<string>();
   const reportParts = new Set(['message/delivery-status', 'message/disposition-notification', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
-  const attachments = withWinmailOpened(
+  const { parts: attachments, bodyText } = withWinmailOpened(
     parsed.attachments.filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase()))).filter((a) => !shownInBody(a, shownIds)),
-    text !== '',
+    partText !== '',
   );
+  // A message whose only body is its winmail.dat's (Outlook sent no text part) is recorded with that body's words.
+  const text = partText || bodyText || '';
   return {
     messageId: usableId(parsed.messageId) ?? fallbackId,
     from: from?.address?.toLowerCase(),
@@ -176,11 +179,13 @@ interface Part {
  * for other Outlooks) replaced by the files inside it, which an officer can open. The winmail.dat
  * stays beside them when it holds what they do not: an Outlook item or OLE object inside, more
  * files than a message may carry (the engagement then refuses the message, as it refuses one with
- * that many attachments, and it is held whole), or the only body of a message with no text part.
- * One that cannot be read stays as it came, marked `unopened`.
+ * that many attachments, and it is held whole), or the only body of a message with no text part
+ * when that body cannot be read (a damaged compressed RTF). When it can, its words are `bodyText`,
+ * the message's text. One that cannot be read stays as it came, marked `unopened`.
  */
-function withWinmailOpened(parts: Attachment[], hasText: boolean): Part[] {
+function withWinmailOpened(parts: Attachment[], hasText: boolean): { parts: Part[]; bodyText?: string } {
   const attachments: Part[] = [];
+  let bodyText: string | undefined;
   for (const part of parts) {
     const kept: Part = { filename: part.filename, type: part.contentType.toLowerCase(), content: part.content };
     // By its type, or by Outlook's name for it when it also starts as TNEF does: a data file that happens
@@ -206,15 +211,27 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): Part[] {
     // HTML body) is left out as the MIME path leaves out an image the HTML body shows by cid: part of
     // the body, not a document of the vendor's. The MIME path does so whenever a body shows the image,
     // text or not, and so does this one: with a text part the TNEF's body is that text again, and
-    // without one the winmail.dat is kept for its body, with the images inside. With no body at all
-    // nothing shows them, and they are kept, as an inline image shown nowhere is.
+    // without one the TNEF's body is the message's text (or, when it cannot be read, the winmail.dat
+    // is kept for it, with the images inside). With no body at all nothing shows them, and they are
+    // kept, as an inline image shown nowhere is.
     // One holding more files than a message may carry keeps them all, so it is still refused as such.
     const hasBody = hasText || tnef.hasBody;
     const ofBody = (f: Tnef['files'][number]) => !tnef.more && hasBody && (f.hidden || f.mhtmlReference) && typeFromName(f.name ?? '').startsWith('image/');
     attachments.push(...tnef.files.filter((f) => !ofBody(f)).map((f) => ({ filename: f.name, content: f.content })));
-    if (tnef.more || tnef.unread > 0 || (tnef.hasBody && !hasText)) attachments.push(kept);
+    // The first winmail.dat whose body reads as words gives the text; another's body is kept as its file.
+    const words = !hasText && bodyText === undefined && tnef.body ? textOf(tnef.body) : '';
+    if (words) bodyText = words;
+    if (tnef.more || tnef.unread > 0 || (tnef.hasBody && !hasText && !words)) attachments.push(kept);
   }
-  return attachments;
+  return { parts: attachments, ...(bodyText ? { bodyText } : {}) };
+}
+
+/** The words of a winmail.dat's body, its HTML read as an HTML part is, well formed (an RTF \uN may leave half a pair). */
+function textOf(body: TnefBody): string {
+  const read = 'rtf' in body ? rtfBody(body.rtf) : body;
+  // Outlook ends its lines with CRLF; a text part's lines reach here as LF, and so do these.
+  const text = ('html' in read ? htmlAsText(read.html.replace(/\r\n?/g, '\n')) : read.text.replace(/\r\n?/g, '\n')).replace(/\n{3,}/g, '\n\n');
+  return wellFormed(text).trim();
 }
 
 /**

@@ -1,8 +1,8 @@
 // Opens the `winmail.dat` (TNEF, [MS-OXTNEF]) in which Outlook and Exchange often wrap a vendor's
 // attachments, so the intake keeps the vendor's PDFs themselves instead of one file no officer can
 // open. Reads only what the intake needs: each attachment's name and bytes, whether Outlook marks it
-// as part of the body (an inline or signature image), and whether the message carries a body of its
-// own. The input is the sender's: every length is checked against what is left, each attribute
+// as part of the body (an inline or signature image), and the message's own body, when it has one
+// (plain text, HTML, or compressed RTF, decompressed by compressed-rtf.ts). The input is the sender's: every length is checked against what is left, each attribute
 // moves the reader forward, and at most `maxFiles` files are read.
 
 /** The first four bytes of every TNEF stream (little-endian). */
@@ -11,6 +11,9 @@ export const TNEF_SIGNATURE = 0x223e9f78;
 /** Attribute levels ([MS-OXTNEF] 2.1.3.1): the message's, then each attachment's. */
 const LEVEL_MESSAGE = 1;
 const LEVEL_ATTACHMENT = 2;
+
+import { decompressRtf } from './compressed-rtf';
+import { fromCp1252 } from './undeclared-charset';
 
 // Attribute ids (their type in the high word, as the format writes them).
 const ATT_BODY = 0x0001800c;
@@ -38,6 +41,8 @@ const PT_BOOLEAN = 0x000b;
 const PT_STRING8 = 0x001e;
 const PT_UNICODE = 0x001f;
 const PT_BINARY = 0x0102;
+/** What a message body may hold before it is read as one: far beyond any reply's words. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MV_FLAG = 0x1000;
 
 /** Bytes of one value of each fixed-size MAPI type as TNEF writes it (2-byte values padded to 4). */
@@ -92,7 +97,15 @@ export interface Tnef {
   unread: number;
   /** The message inside has a body of its own (plain text, RTF or HTML). */
   hasBody: boolean;
+  /**
+   * That body, when it could be read: its plain text (PR_BODY, or attBody), else its HTML (PR_HTML),
+   * else its RTF (PR_RTF_COMPRESSED, decompressed). Undefined when it has none, or when none of them
+   * could be read (a compressed RTF with a wrong CRC, or cut short).
+   */
+  body?: TnefBody;
 }
+
+export type TnefBody = { text: string } | { html: string } | { rtf: Buffer };
 
 /**
  * The files inside a TNEF stream. Throws a TnefError when the stream is not TNEF, is cut short,
@@ -110,6 +123,8 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
   let codepage = 1252;
   let hasBody = false;
   let more = false;
+  let attBody: Buffer | undefined;
+  let bodyProps: Map<number, { type: number; value: Buffer }> | undefined;
   // Each attribute is at least 11 bytes (level, id, length, checksum), so the loop ends with the stream.
   for (let offset = 6; offset < bytes.length; ) {
     if (bytes.length - offset < 9) throw new TnefError('TnefTruncated', `the attribute at byte ${offset} is cut short`);
@@ -128,8 +143,15 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
 
     if (level === LEVEL_MESSAGE) {
       if (id === ATT_OEM_CODEPAGE && length >= 4) codepage = data.readUInt32LE(0);
-      else if (id === ATT_BODY && length > 0) hasBody = true;
-      else if (id === ATT_MSG_PROPS) hasBody ||= messageHasBody(data);
+      else if (id === ATT_BODY && length > 0) {
+        hasBody = true;
+        attBody = data;
+      } else if (id === ATT_MSG_PROPS) {
+        // Properties that cannot be walked are taken as a body, so the intake keeps the winmail.dat.
+        const props = propertiesOf(data, (propId) => propId === PR_BODY || propId === PR_RTF_COMPRESSED || propId === PR_HTML);
+        hasBody ||= props === undefined || props.size > 0;
+        if (props) bodyProps = props;
+      }
       continue;
     }
     if (id === ATT_ATTACH_REND_DATA) {
@@ -181,7 +203,38 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
       ...(a.contentId ? { contentId: a.contentId } : {}),
     });
   }
-  return { files, more, unread: attachments.length - files.length, hasBody };
+  const body = hasBody ? bodyOf(bodyProps, attBody, codepage) : undefined;
+  return { files, more, unread: attachments.length - files.length, hasBody, ...(body ? { body } : {}) };
+}
+
+/** The message's body in the first form that can be read: plain text, HTML, then RTF. */
+function bodyOf(props: Map<number, { type: number; value: Buffer }> | undefined, attBody: Buffer | undefined, codepage: number): TnefBody | undefined {
+  const text = (prop: { type: number; value: Buffer }) => (prop.type === PT_UNICODE ? decoded(prop.value, 1200) : decoded(prop.value, codepage));
+  const plain = props?.get(PR_BODY);
+  if (plain && (plain.type === PT_STRING8 || plain.type === PT_UNICODE) && plain.value.length <= MAX_BODY_BYTES) {
+    const words = text(plain);
+    if (words.trim()) return { text: words };
+  }
+  if (attBody && attBody.length <= MAX_BODY_BYTES) {
+    const words = decoded(attBody, codepage);
+    if (words.trim()) return { text: words };
+  }
+  const html = props?.get(PR_HTML);
+  // PR_HTML is binary (the bytes of the HTML in the message's code page), or a string as some writers give it.
+  if (html && (html.type === PT_BINARY || html.type === PT_STRING8 || html.type === PT_UNICODE) && html.value.length <= MAX_BODY_BYTES) {
+    const markup = html.type === PT_UNICODE ? decoded(html.value, 1200) : decoded(html.value, codepage);
+    if (markup.trim()) return { html: markup };
+  }
+  const rtf = props?.get(PR_RTF_COMPRESSED);
+  if (rtf && rtf.type === PT_BINARY) {
+    try {
+      return { rtf: decompressRtf(rtf.value) };
+    } catch {
+      // A CompressedRtfError: the body cannot be read, and the winmail.dat is kept for it.
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** The sum of the bytes modulo 65536: every attribute's checksum ([MS-OXTNEF] 2.1.3.1). */
@@ -189,12 +242,6 @@ function sumOf(data: Buffer): number {
   let sum = 0;
   for (let i = 0; i < data.length; i++) sum = (sum + data[i]!) & 0xffff;
   return sum;
-}
-
-function messageHasBody(data: Buffer): boolean {
-  // Properties that cannot be walked are taken as a body, so the intake keeps the winmail.dat.
-  const props = propertiesOf(data, (id) => id === PR_BODY || id === PR_RTF_COMPRESSED || id === PR_HTML);
-  return props === undefined || props.size > 0;
 }
 
 /**
@@ -260,6 +307,8 @@ function propertiesOf(data: Buffer, wanted: (id: number, type: number) => boolea
  */
 function decoded(bytes: Buffer, codepage: number): string {
   const label = CODEPAGES[codepage] ?? `windows-${codepage}`;
+  // Node's TextDecoder reads windows-1252 as Latin-1 (0x80 as U+0080, not €).
+  if (codepage === 1252) return withoutNul(fromCp1252(bytes.toString('latin1')));
   try {
     return withoutNul(new TextDecoder(label).decode(bytes));
   } catch {

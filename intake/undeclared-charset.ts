@@ -12,7 +12,8 @@ import { isUtf8 } from 'node:buffer';
  */
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 
-function fromCp1252(latin1: string): string {
+/** Latin-1 text read again as windows-1252 (the intake's TNEF and RTF readers need it too). */
+export function fromCp1252(latin1: string): string {
   return latin1.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 

@@ -450,3 +450,20 @@ export function tnefOfManyFiles(copies: number): Buffer {
   // Byte 1388 starts the first attachment (attAttachRendData), byte 8352 the second.
   return Buffer.concat([real.subarray(0, 1_388), ...Array.from({ length: copies }, () => real.subarray(1_388, 8_352))]);
 }
+
+/** A TNEF holding only the message's MAPI properties (attMsgProps), each a single value, and its code page. */
+export function tnefWithBody(props: { id: number; type: number; value: Buffer }[], codepage = 1252): Buffer {
+  const padded = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+  const u32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer);
+  const block = Buffer.concat([u32(props.length), ...props.flatMap((p) => [u32(((p.id << 16) | p.type) >>> 0), u32(1), u32(p.value.length), padded(p.value)])]);
+  const attribute = (id: number, data: Buffer) => {
+    let sum = 0;
+    for (const b of data) sum = (sum + b) & 0xffff;
+    const head = Buffer.alloc(9);
+    head[0] = 1;
+    head.writeUInt32LE(id, 1);
+    head.writeUInt32LE(data.length, 5);
+    return Buffer.concat([head, data, Buffer.from([sum & 0xff, sum >> 8])]);
+  };
+  return Buffer.concat([u32(0x223e9f78), Buffer.from([0x01, 0x00]), attribute(0x00069007, Buffer.concat([u32(codepage), u32(0)])), attribute(0x00069003, block)]);
+}

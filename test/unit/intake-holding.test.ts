@@ -197,6 +197,23 @@ describe('a reply whose attachments Outlook wrapped in a winmail.dat (TNEF)', ()
     expect(recorded!.noteCodes).toBeUndefined();
   });
 
+  it('records the words of its RTF body as the reply’s text when Outlook sent no text part, without keeping the winmail.dat', async () => {
+    const { state, mailbox, intake } = await setUp();
+    const raw = await composeReply({
+      from: vendor.contacts[0].email,
+      to: 'case@test.example',
+      subject: 'Re: [VC] response',
+      messageId: '<tnef5@zoom.test>',
+      attachments: [{ filename: 'winmail.dat', content: tnefFixture('attachments.dat'), contentType: 'application/ms-tnef' }],
+    });
+    await mailbox.append(raw);
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [recorded] = state.inbox!;
+    // The paragraphs of the RTF `tnef --save-body` writes (test/fixtures/tnef/README.md).
+    expect(recorded!.text).toBe(['Casdasdfasdfasd', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd'].join('\n'));
+    expect(recorded!.documents.map((d) => d.name)).toEqual(['zappa_av1.jpg', 'bookmark.htm']);
+  });
+
   it('keeps a winmail.dat it cannot open as it came, with a note saying so in English and French', async () => {
     const { state, mailbox, intake, documents } = await setUp();
     const damaged = tnefFixture('panic.dat');

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { bareFileName, readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
 import { createHash } from 'node:crypto';
-import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng, tnefFixture, tnefOfManyFiles } from '../helpers/inbound-mail';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../paths';
+import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng, tnefFixture, tnefOfManyFiles, tnefWithBody } from '../helpers/inbound-mail';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
 
@@ -304,10 +307,40 @@ describe('a reply from Outlook or Exchange whose attachments come wrapped in a w
     }
   });
 
-  it('keeps the winmail.dat beside its files when the message has no text part: its body is then the only one', async () => {
+  it('takes the reply’s text from the winmail.dat’s compressed RTF when the message has no text part, and keeps only the files inside', async () => {
     const read = await readMessage(await composeReply({ ...base, attachments: [winmail(tnefFixture('attachments.dat'))] }));
+    // The words of the RTF body Debian's tnef tool saves (test/fixtures/tnef/README.md), one paragraph a line.
+    expect(read.text).toBe(['Casdasdfasdfasd', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd', '', 'Casdasdfasdfasd'].join('\n'));
+    expect(read.attachments.map((a) => `${a.name} ${a.type}`)).toEqual(['zappa_av1.jpg image/jpeg', 'bookmark.htm text/html']);
+  });
+
+  it('reads the HTML Outlook encapsulated in an RTF body as an HTML part is read', async () => {
+    // [MS-OXRTFEX]'s example (test/fixtures/rtf), stored uncompressed (MELA) as the winmail.dat's PR_RTF_COMPRESSED.
+    const rtf = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'rtf', 'encapsulated.rtf'));
+    const header = Buffer.alloc(16);
+    header.writeUInt32LE(rtf.length + 12, 0);
+    header.writeUInt32LE(rtf.length, 4);
+    header.write('MELA', 8, 'latin1');
+    const content = tnefWithBody([{ id: 0x1009, type: 0x0102, value: Buffer.concat([header, rtf]) }]);
+    const read = await readMessage(await composeReply({ ...base, attachments: [winmail(content)] }));
+    expect(read.text).toBe(
+      ['Note the line break inside a P tag. This is bold text', '', 'This is a normal text with a character references:   < ¨', '', 'characters that have special meaning in RTF: {}\\', '', 'This is a list item'].join('\n'),
+    );
+    expect(read.attachments).toEqual([]);
+  });
+
+  it('keeps the winmail.dat beside its files, and no text, when its only body cannot be read (a compressed RTF with a wrong CRC)', async () => {
+    const bytes = Buffer.from(tnefFixture('attachments.dat'));
+    // The RTF's CRC (byte 358, in attMsgProps at byte 113) changed, and the attribute's checksum with it.
+    bytes.writeUInt32LE((bytes.readUInt32LE(358) ^ 1) >>> 0, 358);
+    const length = bytes.readUInt32LE(113 + 5);
+    let sum = 0;
+    for (const b of bytes.subarray(122, 122 + length)) sum = (sum + b) & 0xffff;
+    bytes.writeUInt16LE(sum, 122 + length);
+    const read = await readMessage(await composeReply({ ...base, attachments: [winmail(bytes)] }));
     expect(read.text).toBe('');
     expect(read.attachments.map((a) => `${a.name} ${a.type}`)).toEqual(['zappa_av1.jpg image/jpeg', 'bookmark.htm text/html', 'winmail.dat application/ms-tnef']);
+    expect(unopened(read)).toEqual([]);
   });
 
   it('keeps a winmail.dat it cannot open as it came, and names it as unopened (a bad signature, a damaged attribute)', async () => {
@@ -324,9 +357,12 @@ describe('a reply from Outlook or Exchange whose attachments come wrapped in a w
     const signature = tnefFixture('panic.dat').subarray(0, 49_862);
     const withText = await readMessage(await composeReply({ ...base, text: 'Our answers are below.', attachments: [winmail(signature)] }));
     expect(withText.attachments).toEqual([]);
-    // With no text, the winmail.dat is kept for its body, and the images stay inside it, where that body shows them.
+    // With no text part, the text is the winmail.dat's HTML body (PR_HTML), which shows them: they are left out too.
     const withoutText = await readMessage(await composeReply({ ...base, attachments: [winmail(signature)] }));
-    expect(withoutText.attachments.map((a) => a.name)).toEqual(['winmail.dat']);
+    expect(withoutText.text).toContain('Flytta ner följande 3 orderIDs ner till fakturerad');
+    // Its CRLF line ends read as a text part's are, and no run of empty lines.
+    expect(withoutText.text).not.toMatch(/\r|\n\n\n/);
+    expect(withoutText.attachments).toEqual([]);
   });
 
   it('gives a file inside whose long name holds a lone UTF-16 surrogate a well-formed name', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTnef, TnefError } from '../../intake/tnef';
 import { PROJECT_ROOT } from '../../paths';
+import { tnefWithBody } from '../helpers/inbound-mail';
 
 const fixture = (name: string) => readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'tnef', name));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -137,5 +138,32 @@ describe('reading a winmail.dat (TNEF)', () => {
     zero.writeUInt32LE(0, ZAPPA_DATA + 5);
     // The JPEG's first bytes are then read as the checksum of nothing.
     expect(thrown(zero)).toMatchObject({ code: 'TnefChecksum' });
+  });
+});
+
+describe('reading the body of the message inside a winmail.dat', () => {
+  it('gives attachments.dat’s compressed RTF decompressed, the 443 bytes `tnef --save-body` writes', () => {
+    const body = readTnef(fixture('attachments.dat')).body;
+    expect(body && 'rtf' in body ? sha256(body.rtf) : body).toBe('5dcd1bdee036cc1c7639bca7f7e96355d80a18f9e366b3be672a3112019d4356');
+  });
+
+  it('gives panic.dat’s HTML body (PR_HTML) in its code page, the bytes `tnef --save-body` writes', () => {
+    const body = readTnef(Buffer.from(fixture('panic.dat').subarray(0, 49_862))).body;
+    expect(body && 'html' in body ? sha256(Buffer.from(body.html, 'latin1')) : body).toBe('4827810231cf06061e129e0082f7e922137bc75409915d95a1d64907fa0bae00');
+  });
+
+  it('gives a plain-text body (PR_BODY) before the others: UTF-16, or in the TNEF’s code page', () => {
+    const unicode = Buffer.from('Réponse ci-jointe\0', 'utf16le');
+    expect(readTnef(tnefWithBody([{ id: 0x1013, type: 0x0102, value: Buffer.from('<p>HTML</p>') }, { id: 0x1000, type: 0x001f, value: unicode }])).body).toEqual({ text: 'Réponse ci-jointe' });
+    expect(readTnef(tnefWithBody([{ id: 0x1000, type: 0x001e, value: Buffer.from('Co\xfbt : 80 \x80\0', 'latin1') }])).body).toEqual({ text: 'Coût : 80 €' });
+    expect(readTnef(tnefWithBody([{ id: 0x1000, type: 0x001e, value: Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]) }], 1251)).body).toEqual({ text: 'Привет' });
+  });
+
+  it('gives no body, still saying it has one, when its compressed RTF cannot be read (a wrong CRC)', () => {
+    const rtf = Buffer.from(fixture('attachments.dat').subarray(346, 346 + 217));
+    rtf[20] ^= 0x01;
+    const tnef = readTnef(tnefWithBody([{ id: 0x1009, type: 0x0102, value: rtf }]));
+    expect(tnef.hasBody).toBe(true);
+    expect(tnef.body).toBeUndefined();
   });
 });

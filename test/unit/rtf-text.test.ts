@@ -1,0 +1,69 @@
+// The words of an Outlook RTF body: plain RTF read as text, HTML encapsulated in RTF ([MS-OXRTFEX])
+// given back as its HTML. The RTF here is written by hand, each piece as the spec's examples write it,
+// but for the spec's own encapsulation example, with the HTML rtf-stream-parser expects (test/fixtures/rtf).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rtfBody } from '../../intake/rtf-text';
+import { PROJECT_ROOT } from '../../paths';
+
+const fixture = (name: string) => readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'rtf', name));
+
+const rtf = (text: string) => Buffer.from(text, 'latin1');
+
+describe('reading the words of an RTF body', () => {
+  it('reads paragraphs, line breaks and tabs, and leaves out the font, colour and style tables, the info and the optional destinations', () => {
+    const body = rtf(
+      '{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}{\\colortbl;\\red255\\green0\\blue0;}{\\stylesheet{\\s0 Normal;}}' +
+        '{\\info{\\author Vendor}}{\\*\\generator Riched20;}\\viewkind4\\uc1\\pard\\f0\\fs20 Dear officer,\\par\r\nOur answer:\\line item\\tab 1\\par{\\pict\\pngblip 89504e47}}',
+    );
+    expect(rtfBody(body)).toEqual({ text: 'Dear officer,\nOur answer:\nitem\t1\n' });
+  });
+
+  it('reads \\\'hh in the document’s code page, Windows-1252 unless \\ansicpg says otherwise', () => {
+    expect(rtfBody(rtf("{\\rtf1\\ansi Caf\\'e9 \\'80 \\'92}"))).toEqual({ text: 'Café € ’' });
+    expect(rtfBody(rtf("{\\rtf1\\ansi\\ansicpg1251 \\'cf\\'f0\\'e8\\'e2\\'e5\\'f2}"))).toEqual({ text: 'Привет' });
+  });
+
+  it('reads \\uN, negative or not, and skips the \\ucN characters after it that stand in for it', () => {
+    expect(rtfBody(rtf("{\\rtf1\\ansi\\uc1 \\u233?t\\u-3913?\\uc2 \\u8364\\'80\\'80 \\uc0\\u339 uvre}"))).toEqual({ text: 'ét\uf0b7€ œuvre' });
+    // A pair of \uN for a character beyond the BMP, as Word writes an emoji.
+    expect(rtfBody(rtf('{\\rtf1\\ansi\\uc1\\u-10179?\\u-8704?}'))).toEqual({ text: '😀' });
+  });
+
+  it('reads the control symbols that stand for characters, and skips \\bin data', () => {
+    expect(rtfBody(rtf('{\\rtf1\\ansi a\\~b\\_c\\-d \\{x\\} \\\\ \\bin4 }}}}e\\emdash f}'))).toEqual({ text: 'a\u00a0b\u2011cd {x} \\ e—f' });
+  });
+
+  it('gives back the HTML an HTML-encapsulated RTF carries: the \\htmltag groups and the text outside \\htmlrtf', () => {
+    // As Outlook writes it ([MS-OXRTFEX] 4.1): the HTML in \*\htmltag groups, RTF that only renders it between \htmlrtf and \htmlrtf0.
+    const body = rtf(
+      '{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 \\deff0{\\fonttbl{\\f0\\fswiss Arial;}}\r\n' +
+        '{\\*\\htmltag19 <html>}{\\*\\htmltag34 <head>}{\\*\\htmltag161 <meta charset="windows-1252">}{\\*\\htmltag41 </head>}{\\*\\htmltag50 <body>}\r\n' +
+        '\\htmlrtf {\\htmlrtf0 {\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 Nous r\\\'e9pondons \\\'e0 vos questions&nbsp;:\\htmlrtf\\par\\htmlrtf0 ' +
+        "{\\*\\htmltag84 &lt;}\\htmlrtf <\\htmlrtf0 voir pi\\'e8ce jointe{\\*\\htmltag84 &gt;}\\htmlrtf >\\htmlrtf0 {\\*\\htmltag72 </p>}\\htmlrtf }\\htmlrtf0 \\htmlrtf }\\htmlrtf0 " +
+        '{\\*\\htmltag58 </body>}{\\*\\htmltag27 </html>}}',
+    );
+    expect(rtfBody(body)).toEqual({
+      html: '<html><head><meta charset="windows-1252"></head><body><p>Nous répondons à vos questions&nbsp;:&lt;voir pièce jointe&gt;</p></body></html>',
+    });
+  });
+
+  it('gives back the very HTML of [MS-OXRTFEX]’s example, as rtf-stream-parser’s test expects it', () => {
+    expect(rtfBody(fixture('encapsulated.rtf'))).toEqual({ html: fixture('encapsulated.html').toString('latin1') });
+  });
+
+  it('reads an RTF made of text (\\fromtext) as any other', () => {
+    expect(rtfBody(rtf('{\\rtf1\\ansi\\ansicpg1252\\fromtext \\deff0{\\fonttbl{\\f0 Courier;}}Bonjour,\\par Voici.\\par}'))).toEqual({ text: 'Bonjour,\nVoici.\n' });
+  });
+
+  it('reads a body nested deeper than it keeps groups for, in time proportional to its size', () => {
+    const depth = 100_000;
+    const started = Date.now();
+    const read = rtfBody(rtf(`{\\rtf1\\ansi ${'{'.repeat(depth)}deep${'}'.repeat(depth)} after}`));
+    expect(read).toEqual({ text: 'deep after' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // A skipped destination stays skipped however deep its groups go.
+    expect(rtfBody(rtf(`{\\rtf1\\ansi {\\fonttbl${'{'.repeat(depth)}Arial${'}'.repeat(depth)}}text}`))).toEqual({ text: 'text' });
+  });
+});
