@@ -158,7 +158,7 @@ interface FileProblem extends WordedFileProblem {
  * else as the schema wrote it.
  */
 function problemLine(problem: FileProblem, words: CliWords): string {
-  const worded = words.language === 'en' || !problem.refusal ? undefined : refusalSentence(problem.refusal, words.language, 'UTC', cliWording(words));
+  const worded = !problem.refusal ? undefined : refusalSentence(problem.refusal, words.language, 'UTC', cliWording(words));
   const placed = worded !== undefined && Object.values(REFUSALS[problem.refusal!.refusal] as Record<string, string>).includes('path');
   const bracketed = /^\((\w+)\)$/.exec(problem.where ?? '')?.[1];
   const where = bracketed ? words.sayOr(`error.where.${bracketed}`, problem.where!) : problem.where;

@@ -3,7 +3,8 @@
 // refusal code is worded as the workspace words refusals (each front end does that with its own
 // views); the others here, from templates/cli.yaml: the file system's and the YAML parser's by their
 // codes (`file.unreadable.*`, `file.yaml.*`), the schema's own by its sentence's key (`file.problem.*`).
-// English keeps the message the checks wrote, which these sentences repeat.
+// A schema's sentence is taken from the templates in English too: the message the check wrote is for
+// logs and tests, and leaves out what the sentence quotes back (the value given).
 import type { CliWords } from './cli-words';
 import { readErrorWords, yamlErrorWords } from './commands/input-files';
 
@@ -17,14 +18,14 @@ export interface FileProblem {
   systemCode?: string;
 }
 
-/** A problem with no refusal code in `words`' language; undefined in English, or for one this release does not word. */
+/** A problem with no refusal code in `words`' language; undefined for one this release does not word (a reading problem in English: its message is the sentence). */
 export function fileProblemWords(problem: FileProblem, words: CliWords): string | undefined {
   return readingWords(problem, words) ?? schemaWords(problem, words);
 }
 
-/** A schema's problem that has no refusal code, from its sentence's key, in a language other than English. */
+/** A schema's problem that has no refusal code, from its sentence's key, in the reader's language. */
 function schemaWords(problem: FileProblem, words: CliWords): string | undefined {
-  if (words.language === 'en' || !problem.wording) return undefined;
+  if (!problem.wording) return undefined;
   return words.sayOr(`file.problem.${problem.wording.key}`, problem.message ?? '', problem.wording.values) || undefined;
 }
 

@@ -1,7 +1,7 @@
 // An input file's problems in the officer's language: the YAML parser's by its error's code (its
 // line, column and the line quoted), the schema's by the sentence this release gives each, zod's own by
 // its refusal code as the workspace words it. A parser error this release does not word is quoted,
-// said to be the parser's. English reads as it did.
+// said to be the parser’s. English reads as it did, but a campaign file’s problems quote back what was given, as French does.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,12 +78,12 @@ describe('a file the schema refuses, in French', () => {
 describe('a campaign or vendor file refused before its fields are read, in French', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  /** The CLI in this process, in French, with no server: these files are refused before it is needed. */
-  async function stderrOf(args: string[]): Promise<string> {
+  /** The CLI in this process, in French unless told, with no server: these files are refused before it is needed. */
+  async function stderrOf(args: string[], language = 'fr'): Promise<string> {
     const printed: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
     vi.spyOn(console, 'error').mockImplementation((...parts) => void printed.push(parts.join(' ')));
-    await runCli(['--lang', 'fr', ...args], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    await runCli(['--lang', language, ...args], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
     vi.restoreAllMocks();
     return printed.join('');
   }
@@ -115,6 +115,14 @@ describe('a campaign or vendor file refused before its fields are read, in Frenc
     expect(said).toContain(`authorities[0].timeZone${NBSP}: fuseau horaire inconnu «${NNBSP}Mars/Olympus${NNBSP}»`);
     expect(said).toContain(`policy.reminderCadence[1]${NBSP}: le rappel à 21 days ne vient pas avant le dernier avis (20 days)`);
     expect(said).not.toMatch(/must be|Invalid option|unknown time zone|is not before/);
+  });
+
+  it('says in English too what was given: the duration typed, and the address that is not one', async () => {
+    const demo = readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
+    const campaign = fileWith('campaign-en.yaml', demo.replace('responseDue: 30 days', 'responseDue: 30 dais').replace(/email: privacy@zoom\.[a-z.]+/, 'email: privacy-at-zoom'));
+    const said = await stderrOf(['campaign', 'start', '--file', campaign], 'en');
+    expect(said).toContain('policy.responseDue: must be a duration such as "14 days", "36 hours", "2s", "20 working days" or a number of milliseconds (got "30 dais")');
+    expect(said).toContain('.email: “privacy-at-zoom” is not an email address such as name@example.org.');
   });
 
   it('words a campaign file’s texts that are empty, too long or hold markup in French, not in English', async () => {
