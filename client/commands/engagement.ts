@@ -87,6 +87,9 @@ export function engagementCommands(session: Session): Command {
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
         ctx.out.result(status, () => ctx.words.say('engagement.response-recorded', { workflowId: status.workflowId, stage: ctx.words.code('stage', status.stage) }));
+        // A name the file lists with no file given is recorded as a name: the officer may have meant to keep it.
+        const namesOnly = response.attachments.filter((name) => !files.some((f) => f.name === name));
+        if (namesOnly.length) ctx.out.note(ctx.words.say('engagement.attachments-named-only', { names: namesOnly.join(', ') }));
       }),
     );
 

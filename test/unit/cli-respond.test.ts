@@ -51,6 +51,34 @@ describe('a response whose file lists the document that --attach keeps', () => {
   });
 });
 
+describe('a response whose file lists a document no --attach gives', () => {
+  it('says that only its name is recorded, in the officer’s language', async () => {
+    const data = join(scratch, 'data-named');
+    ensureDevMasterKeys(join(data, 'master.keys'));
+    const whitepaper = join(scratch, 'zoom-privacy-whitepaper.pdf');
+    copyFileSync(fixture('annex-b.pdf'), whitepaper);
+    const said: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => (said.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      for (const language of ['en', 'fr'] as const) {
+        const session = new RecordingSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: 'Marie Leclerc', TEMPORAL_ADDRESS: '127.0.0.1:1' }, language);
+        try {
+          await buildProgram(session).parseAsync(['engagement', 'respond', 'vc', 'zoom', '--file', fixture('response.md'), '--attach', whitepaper], { from: 'user' });
+        } finally {
+          await session.close();
+        }
+      }
+    } finally {
+      process.stdout.write = write;
+    }
+    const text = said.join('');
+    expect(text).toContain('Named only, with no document kept: zoom-encryption-design.pdf (the response file lists them; no file was given with --attach).');
+    expect(text).toContain('Nommés seulement, sans document conservé\u00a0: zoom-encryption-design.pdf');
+    expect(text).not.toMatch(/kept: [^\n]*zoom-privacy-whitepaper/);
+  });
+});
+
 describe('a command about one engagement that lacks its vendor and a mandatory option', () => {
   /** Runs the CLI as an officer types it, with no server to reach; what it writes to stderr and its exit code. */
   async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
