@@ -189,6 +189,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const mine = signers.map((list) => (user.authorityId ? list?.find((a) => a.id === user.authorityId) : undefined));
       rows = rows.filter((_, i) => mine[i]);
       rememberAuthority(c, mine.find(Boolean));
+    } else if (user.authorityId) {
+      // A lead who also signs: its authority's name from the listing's memos, so the header names it here too.
+      rememberAuthority(c, found.flatMap((f) => f.authorities ?? []).find((a) => a.id === user.authorityId));
     }
     return c.html(
       page(c, 'campaigns', {

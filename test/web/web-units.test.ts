@@ -2298,6 +2298,14 @@ describe('the page texts', () => {
       campaigns: async () => ({ status: async () => status, statement: async () => draft, title: async () => undefined, statementChanges: async () => undefined }) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
+    const leadApp = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () =>
+        ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z', authorities: draft.campaign.authorities, statementDrafted: true }] }) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
     const header = (html: string) => visibleText(/<span class="who">[\s\S]*?<\/span>/.exec(html)?.[0] ?? html);
     const visit = async (path: string, language: string, authorityId: string, cookie?: string) => {
       cookie ??= `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language, user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
@@ -2311,6 +2319,13 @@ describe('the page texts', () => {
     const list = await visit('/campaigns', 'fr', 'opc');
     expect(list.shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
     expect((await visit('/campaigns/new', 'fr', 'opc', list.cookie)).shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+    // A lead who also signs reads every campaign: its authority is named from the listing's memo, not by its id.
+    const lead = await (async () => {
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'l'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer', 'co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+      const listed = await leadApp.request('/campaigns', { headers: { cookie } });
+      return header(await listed.text());
+    })();
+    expect(lead).toBe('Signed in as Léa (lead officer, co-signatory: Office of the Privacy Commissioner of Canada)');
   });
 
   it('lists the vendors the published statement was not mailed to, and why, in the reader’s language', async () => {
