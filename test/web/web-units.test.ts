@@ -1580,8 +1580,9 @@ function fakeWorkspace(parts: { dossier?: object; campaigns?: object; holdingPen
 }
 
 /** Owen's session cookie, an officer reading in `language`; `letter` makes its id, `csrf` its token. */
+/** An officer's session cookie; describe blocks make theirs as the file is collected, so it lasts FILE_SESSION_MS. */
 function officerCookie(language: string, letter: string, csrf = 't') {
-  return `__Host-dossier_session=${new CookieSealer(secret).seal({ id: letter.repeat(32), csrf, language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  return `__Host-dossier_session=${new CookieSealer(secret).seal({ id: letter.repeat(32), csrf, language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + FILE_SESSION_MS })}`;
 }
 
 function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
