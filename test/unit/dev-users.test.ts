@@ -1,0 +1,31 @@
+// The embedded default's development users: someone trying the demo campaign can approve its whole
+// statement in the workspace, as each authority, under the name the statement prints for it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_DEV_USERS } from '../../web/dev-identity-provider';
+import { PROJECT_ROOT } from '../../paths';
+
+const demo = parseYaml(readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8')) as {
+  authorities: { id: string; contact: { name: string } }[];
+};
+
+describe('the development users of the embedded default', () => {
+  const signers = DEFAULT_DEV_USERS.flatMap((user) => user.roles.filter((r) => r.startsWith('co-signatory:')).map((r) => ({ user, authorityId: r.slice('co-signatory:'.length) })));
+
+  it('give every authority of the demo campaign one co-signatory, and none the campaign lacks', () => {
+    expect(signers.map((s) => s.authorityId).sort()).toEqual(demo.authorities.map((a) => a.id).sort());
+  });
+
+  it('name each other authority’s co-signatory as the campaign file names its contact', () => {
+    for (const { user, authorityId } of signers.filter((s) => !s.user.roles.includes('lead-officer'))) {
+      const contact = demo.authorities.find((a) => a.id === authorityId)!.contact.name;
+      expect(contact.startsWith(user.name), `${user.login}: ${user.name} / ${contact}`).toBe(true);
+    }
+  });
+
+  it('have logins of their own', () => {
+    expect(new Set(DEFAULT_DEV_USERS.map((u) => u.login)).size).toBe(DEFAULT_DEV_USERS.length);
+  });
+});
