@@ -31,6 +31,7 @@ import {
   type AddVendorInput,
   type ApproveStatementInput,
   type CampaignBoard,
+  type CampaignListingMemo,
   type CampaignStatus,
   type DraftStatementInput,
   type EditStatementInput,
@@ -219,6 +220,23 @@ export class CampaignClient {
       .describe()
       .then((description) => campaignTitleOf(description.memo))
       .catch(() => undefined);
+  }
+
+  /**
+   * The zone the campaign's dates are in (`campaignTimeZone`: its lead authority's, as its letters
+   * date them), for a front end that shows its due dates: from its memo (one describe, no worker); a
+   * campaign started before the memo kept it is asked its board. Undefined where neither says (a
+   * worker older than the board's zone, a campaign the server cannot describe now).
+   */
+  async timeZone(campaignId: string): Promise<string | undefined> {
+    const handle = this.handle(campaignId);
+    const listed = await handle
+      .describe()
+      .then((description) => (description.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined)?.timeZone)
+      .catch(() => undefined);
+    if (typeof listed === 'string') return listed;
+    const board = await handle.query(campaignBoardQuery).catch(() => undefined);
+    return board?.timeZone;
   }
 
   /** How one vendor's engagement ended, with its findings (the status leaves them out); undefined until it ends. */

@@ -8,7 +8,7 @@ import { sharedSentence as sentence } from './shared-sentence';
 import { LANGUAGES, type Language } from '../workflows/types';
 import { cliCountedSentence, cliSentence, cliTemplates } from './cli-sentences';
 import { invalidInput } from './errors';
-import { deadline, when } from './output';
+import { deadline, dueDay, when } from './output';
 
 export interface CliWords {
   readonly language: Language;
@@ -28,8 +28,13 @@ export interface CliWords {
   executionStatus(status: string): string;
   /** A timestamp to the minute (UTC), as `output.when` writes it in the language. */
   when(iso: string | undefined): string;
-  /** A deadline and how far it is from now, as `output.deadline` writes it in the language. */
-  deadline(iso: string | undefined, now?: number): string;
+  /**
+   * A deadline and how far it is from now, as `output.deadline` writes it in the language: its day in
+   * `timeZone` (the campaign's, `campaignTimeZone`), or the UTC instant where the zone is not known.
+   */
+  deadline(iso: string | undefined, now?: number, timeZone?: string): string;
+  /** A due date as its day in `timeZone` (the campaign's), as `output.dueDay` writes it; the UTC instant without one. */
+  dueDay(iso: string | undefined, timeZone?: string): string;
   /** A count with the language's grouping of digits ("12,345"; "12 345"). */
   count(n: number): string;
 }
@@ -54,7 +59,8 @@ export function cliWords(language: Language): CliWords {
     sayOr: (key, fallback, values) => (key in cliTemplates()[language] ? say(key, values) : fallback),
     executionStatus: (status) => (cliTemplates()[language][`status.${status.toLowerCase()}`] === undefined ? status.toLowerCase() : say(`status.${status.toLowerCase()}`)),
     when: (iso) => when(iso, language),
-    deadline: (iso, now) => deadline(iso, now, language),
+    deadline: (iso, now, timeZone) => deadline(iso, now, language, timeZone),
+    dueDay: (iso, timeZone) => dueDay(iso, language, timeZone),
     count: (n) => formatCount(n, language),
   };
 }

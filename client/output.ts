@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import { wordOf } from '../activities/templates';
 import { formatCount } from '../intake/wording';
 import { firstOfMonth, LOCALE } from '../workflows/locale';
-import { isDateOnly } from '../workflows/time';
+import { calendarDayIn, isDateOnly, isoInstant } from '../workflows/time';
 import type { Language } from '../workflows/types';
 import { cliSentence } from './cli-sentences';
 
@@ -99,15 +99,31 @@ export function when(iso: string | undefined, language: Language = 'en'): string
 }
 
 /**
- * A deadline: date and time to the second (a demo's deadlines are seconds apart) and how far it is
- * from now, so an officer sees at a glance what is due soon and what is overdue.
+ * A due date a vendor was given, as the day it falls on in the campaign's zone (`campaignTimeZone`:
+ * its lead authority's calendar), the day its letters and the workspace print: "respond by 4 January
+ * 2027" from Toronto ends at 2027-01-05T04:59:59Z, and is `2027-01-04` here, not the next UTC day.
+ * The day is written as `when` writes one (`2027-01-04`; `4 janv. 2027`). Without a zone (one the CLI
+ * could not read) it is the instant in UTC, as `when` writes it, which says it is UTC.
  */
-export function deadline(iso: string | undefined, now: number = Date.now(), language: Language = 'en'): string {
+export function dueDay(iso: string | undefined, language: Language = 'en', timeZone?: string): string {
+  if (!iso) return '—';
+  const value = iso.trim();
+  if (timeZone === undefined || isDateOnly(value) || isoInstant(value) === undefined) return when(iso, language);
+  return when(calendarDayIn(value, timeZone), language);
+}
+
+/**
+ * A deadline and how far it is from now, so an officer sees at a glance what is due soon and what is
+ * overdue: its day in the campaign's zone (`dueDay`), the span to the second when it is near (a
+ * demo's deadlines are seconds apart). Without a zone, the instant in UTC to the second.
+ */
+export function deadline(iso: string | undefined, now: number = Date.now(), language: Language = 'en', timeZone?: string): string {
   if (!iso) return '—';
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return iso;
   const span = distance(Math.abs(time - now), language);
-  return cliSentence(language, time >= now ? 'deadline.ahead' : 'deadline.past', { stamp: stamp(new Date(time), language, true), span });
+  const day = timeZone === undefined ? stamp(new Date(time), language, true) : dueDay(iso, language, timeZone);
+  return cliSentence(language, time >= now ? 'deadline.ahead' : 'deadline.past', { stamp: day, span });
 }
 
 function stamp(date: Date, language: Language, seconds: boolean): string {

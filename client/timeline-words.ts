@@ -21,11 +21,16 @@ export interface Wording {
   dateTime(value: string, language: Language, timeZone?: string): string;
 }
 
-/** The CLI's wording: the workspace's sentences, every date as the CLI prints times (UTC, to the minute), principles by the letters' titles. */
-export function cliWording(words: CliWords): Wording & { principle(principle: Principle, language: Language): string } {
+/**
+ * The CLI's wording: the workspace's sentences, principles by the letters' titles, a moment as the
+ * CLI prints times (UTC, to the minute). A day (a deadline an entry moved, a response's day) is its
+ * day in `timeZone`, the campaign's, as the workspace and the letters date it; where the caller knows
+ * no zone, the UTC instant as for a moment.
+ */
+export function cliWording(words: CliWords, timeZone?: string): Wording & { principle(principle: Principle, language: Language): string } {
   return {
     text: (language, key, values) => sentence(language, key, values),
-    date: (value) => words.when(value),
+    date: (value) => words.dueDay(value, timeZone),
     dateTime: (value) => words.when(value),
     principle: (principle, language) => wordOf(language, `principles.${principle}`) ?? principle,
   };

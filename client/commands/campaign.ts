@@ -48,8 +48,10 @@ export function campaignCommands(session: Session): Command {
     .argument('<campaign>')
     .action(
       withContext(session, async (ctx, campaignId: string) => {
-        const overview = await (await ctx.campaigns()).overview(campaignId);
-        ctx.out.result(overview, () => renderOverview(overview, Date.now(), (path) => ctx.published(path), ctx.words));
+        const campaigns = await ctx.campaigns();
+        // The zone only for people: `--json` keeps the instants, as the API returns them.
+        const [overview, timeZone] = await Promise.all([campaigns.overview(campaignId), ctx.out.json ? undefined : campaigns.timeZone(campaignId)]);
+        ctx.out.result(overview, () => renderOverview(overview, Date.now(), (path) => ctx.published(path), ctx.words, timeZone));
       }),
     );
 
@@ -188,11 +190,16 @@ function vendorToAdd(options: { vendorFile?: string; campaignFile?: string; vend
   throw invalidInput(words.say('error.which-vendor'));
 }
 
+/**
+ * `campaign status` for people. `timeZone`: the campaign's (`campaignTimeZone`), in which each next
+ * deadline shows as the day its letter gives; without it (not known), as the UTC instant.
+ */
 export function renderOverview(
   overview: CampaignOverview,
   now = Date.now(),
   published: (path: string) => string = (path) => path,
   words: CliWords = cliWords('en'),
+  timeZone?: string,
 ): string {
   const rows = overview.engagements.map((e) => {
     const live = overview.live[e.vendorId];
@@ -206,7 +213,7 @@ export function renderOverview(
     // A final notice is not a reminder: it announces closure, so it gets a column of its own.
     const reminders = sent.filter((r) => r.kind === 'reminder').length;
     const finalNotices = sent.filter((r) => r.kind === 'final-notice').length;
-    return [e.vendorId, e.vendorName, stage ?? words.say('campaign.engagement-starting'), words.deadline(live?.nextDeadline, now), reminders, finalNotices, e.workflowId];
+    return [e.vendorId, e.vendorName, stage ?? words.say('campaign.engagement-starting'), words.deadline(live?.nextDeadline, now, timeZone), reminders, finalNotices, e.workflowId];
   });
   const parts = [
     fields([

@@ -58,8 +58,9 @@ export function engagementCommands(session: Session): Command {
   refArgs(group.command('show'))
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
-        const status = await recordOf(ctx, parseEngagementRef(campaign, vendor));
-        ctx.out.result(status, () => renderStatus(status, ctx.words));
+        const ref = parseEngagementRef(campaign, vendor);
+        const [status, timeZone] = await Promise.all([recordOf(ctx, ref), zoneToShow(ctx, ref)]);
+        ctx.out.result(status, () => renderStatus(status, ctx.words, timeZone));
       }),
     );
 
@@ -112,8 +113,8 @@ export function engagementCommands(session: Session): Command {
           round: options.round,
         });
         // The update answers with the stage alone; the whole status is read when shown.
-        const status = await dossier.status(ref);
-        ctx.out.result(status, () => renderExtension(status, ctx.words));
+        const [status, timeZone] = await Promise.all([dossier.status(ref), zoneToShow(ctx, ref)]);
+        ctx.out.result(status, () => renderExtension(status, ctx.words, timeZone));
       }),
     );
 
@@ -133,10 +134,11 @@ export function engagementCommands(session: Session): Command {
           questions,
           dueDate: options.due === undefined ? undefined : dueTime('--due', options.due, await dossier.campaignTimeZone(ref), Date.now(), ctx.words),
         });
+        const timeZone = await zoneToShow(ctx, ref);
         ctx.out.result(asked, () =>
           table(
             ctx.words.headings('question', 'round', 'due', 'text'),
-            asked.map((q) => [q.id, q.round, ctx.words.when(q.dueDate), q.text]),
+            asked.map((q) => [q.id, q.round, ctx.words.dueDay(q.dueDate, timeZone), q.text]),
           ),
         );
       }),
@@ -310,25 +312,37 @@ const DEFAULT_TOPICS = [
 ];
 
 /**
- * The success line of `extend`: the date that moved, the round's or the response's. The latest
- * extension in the timeline names it (a request without --round leaves the round to the workflow);
- * `nextDeadline` is the earliest of every open date and demonstration, not necessarily this one.
+ * The zone an engagement's due dates are shown in (`campaignTimeZone`: its lead authority's, as its
+ * letters and the workspace date them); none under `--json`, which keeps the instants and needs no
+ * extra read. A zone that cannot be read leaves the dates as UTC instants, which say so.
  */
-export function renderExtension(status: EngagementStatus, words: CliWords = cliWords('en')): string {
-  const extended = [...status.timeline].reverse().find((t) => t.what === 'response deadline extended' || /^follow-up round \d+ extended$/.test(t.what));
-  const round = extended && /^follow-up round (\d+) extended$/.exec(extended.what)?.[1];
-  if (round === undefined) return words.say('engagement.deadline-moved', { workflowId: status.workflowId, date: words.when(status.responseDueDate) });
-  const dueDate = (status.rounds ?? []).find((r) => r.round === Number(round))?.dueDate;
-  return words.say('engagement.round-deadline-moved', { workflowId: status.workflowId, round, date: words.when(dueDate) });
+async function zoneToShow(ctx: CommandContext, ref: EngagementRef): Promise<string | undefined> {
+  if (ctx.out.json) return undefined;
+  return (await ctx.dossier()).campaignTimeZone(ref).catch(() => undefined);
 }
 
-export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en')): string {
+/**
+ * The success line of `extend`: the date that moved, the round's or the response's, as the day the
+ * vendor is told (its day in `timeZone`, the campaign's). The latest extension in the timeline names
+ * it (a request without --round leaves the round to the workflow); `nextDeadline` is the earliest of
+ * every open date and demonstration, not necessarily this one.
+ */
+export function renderExtension(status: EngagementStatus, words: CliWords = cliWords('en'), timeZone?: string): string {
+  const extended = [...status.timeline].reverse().find((t) => t.what === 'response deadline extended' || /^follow-up round \d+ extended$/.test(t.what));
+  const round = extended && /^follow-up round (\d+) extended$/.exec(extended.what)?.[1];
+  if (round === undefined) return words.say('engagement.deadline-moved', { workflowId: status.workflowId, date: words.dueDay(status.responseDueDate, timeZone) });
+  const dueDate = (status.rounds ?? []).find((r) => r.round === Number(round))?.dueDate;
+  return words.say('engagement.round-deadline-moved', { workflowId: status.workflowId, round, date: words.dueDay(dueDate, timeZone) });
+}
+
+/** `timeZone`: the campaign's (`campaignTimeZone`), the due dates' days are shown in; without it, UTC instants. */
+export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en'), timeZone?: string): string {
   const parts = [
     fields([
       [words.say('heading.engagement'), status.workflowId],
       [words.say('heading.vendor'), `${status.vendorName} (${status.vendorId})`],
       [words.say('heading.stage'), words.code('stage', status.stage)],
-      [words.say('heading.next-deadline'), words.deadline(status.nextDeadline)],
+      [words.say('heading.next-deadline'), words.deadline(status.nextDeadline, undefined, timeZone)],
       [words.say('heading.response'), status.response ? words.say('engagement.response-received', { at: words.when(status.response.receivedAt) }) : words.say('engagement.no-response')],
       // A final notice is not a reminder (it announces closure): counted apart, as `campaign status` does.
       [words.say('heading.reminders-sent'), words.count(status.remindersSent.filter((r) => r.kind === 'reminder').length)],
@@ -354,7 +368,7 @@ export function renderStatus(status: EngagementStatus, words: CliWords = cliWord
         words.say('section.questions'),
         table(
           words.headings('id', 'round', 'due', 'question', 'answer'),
-          status.questions.map((q) => [q.id, q.round, words.when(q.dueDate), q.text, q.answer ?? words.say('engagement.question-open')]),
+          status.questions.map((q) => [q.id, q.round, words.dueDay(q.dueDate, timeZone), q.text, q.answer ?? words.say('engagement.question-open')]),
         ),
       ),
     );
@@ -393,7 +407,7 @@ export function renderStatus(status: EngagementStatus, words: CliWords = cliWord
   if (status.deliveryFailures.length) {
     parts.push(section(words.say('section.delivery-failures'), deliveryFailuresTable(status.deliveryFailures, words)));
   }
-  parts.push(section(words.say('section.timeline'), timelineTable(status, words)));
+  parts.push(section(words.say('section.timeline'), timelineTable(status, words, timeZone)));
   return parts.join('\n');
 }
 
@@ -413,10 +427,11 @@ function principleName(principle: Principle, words: CliWords): string {
 /**
  * The timeline, each entry worded in the officer's language from the workspace's sentences, its
  * detail included, as the workspace's engagement page words it (client/timeline-words.ts): an entry
- * read as recorded ("open-letter sent", "letter") reads as a sentence in English too.
+ * read as recorded ("open-letter sent", "letter") reads as a sentence in English too. The days it
+ * names (a deadline moved "to 18 January") are days in `timeZone`; when each entry happened stays UTC.
  */
-function timelineTable(status: EngagementStatus, words: CliWords): string {
-  const worded = wordTimeline(status.timeline, words.language, 'UTC', cliWording(words), status.deliveryFailures);
+function timelineTable(status: EngagementStatus, words: CliWords, timeZone?: string): string {
+  const worded = wordTimeline(status.timeline, words.language, timeZone ?? 'UTC', cliWording(words, timeZone), status.deliveryFailures);
   return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.what]));
 }
 

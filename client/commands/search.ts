@@ -3,10 +3,10 @@
 // answer costs one indexed query however many cases are open. Visibility lags a second or so.
 import { Command, Option } from 'commander';
 import { ENGAGEMENT_STAGES, type EngagementStage } from '../../workflows/types';
-import type { EngagementSummary } from '../api';
+import type { EngagementRef, EngagementSummary } from '../api';
 import { cliWords, type CliWords } from '../cli-words';
 import { table } from '../output';
-import { withContext, type Session } from './context';
+import { withContext, type CommandContext, type Session } from './context';
 
 interface ListOptions {
   campaign?: string;
@@ -36,7 +36,8 @@ export function listCommand(session: Session): Command {
           limit: options.limit,
         });
         const sorted = inStableOrder(found);
-        ctx.out.result(sorted, () => renderSummaries(sorted, Date.now(), ctx.words));
+        const zones = await zonesToShow(ctx, sorted);
+        ctx.out.result(sorted, () => renderSummaries(sorted, Date.now(), ctx.words, zones));
       }),
     );
 }
@@ -48,7 +49,8 @@ export function searchCommand(session: Session): Command {
     .action(
       withContext(session, async (ctx, query: string, options: { limit: number }) => {
         const found = inStableOrder(await (await ctx.dossier()).search(query, options.limit));
-        ctx.out.result(found, () => renderSummaries(found, Date.now(), ctx.words));
+        const zones = await zonesToShow(ctx, found);
+        ctx.out.result(found, () => renderSummaries(found, Date.now(), ctx.words, zones));
       }),
     );
 }
@@ -62,11 +64,36 @@ export function inStableOrder(found: EngagementSummary[]): EngagementSummary[] {
   return [...found].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** Vendor ids, as in `campaign status`: the id is what every other command takes. */
-export function renderSummaries(found: EngagementSummary[], now = Date.now(), words: CliWords = cliWords('en')): string {
+/**
+ * The zone of each campaign whose engagements show a deadline (`campaignTimeZone`, its lead
+ * authority's), by campaign id: a list across campaigns shows each deadline as the day its own letter
+ * gave. Read once per campaign, from one of its engagements' start (as `engagement show` reads it);
+ * none under `--json`, which keeps the instants. A zone that cannot be read is left out: those rows
+ * show the UTC instant, which says so.
+ */
+async function zonesToShow(ctx: CommandContext, found: EngagementSummary[]): Promise<Map<string, string>> {
+  const zones = new Map<string, string>();
+  if (ctx.out.json) return zones;
+  const oneEach = new Map<string, EngagementRef>();
+  for (const e of found) if (e.nextDeadline && e.campaignId && e.vendorId && !oneEach.has(e.campaignId)) oneEach.set(e.campaignId, { campaignId: e.campaignId, vendorId: e.vendorId });
+  const dossier = await ctx.dossier();
+  await Promise.all(
+    [...oneEach].map(async ([campaignId, ref]) => {
+      const zone = await dossier.campaignTimeZone(ref).catch(() => undefined);
+      if (zone !== undefined) zones.set(campaignId, zone);
+    }),
+  );
+  return zones;
+}
+
+/**
+ * Vendor ids, as in `campaign status`: the id is what every other command takes. `zones`: each
+ * campaign's zone, in which its next deadlines show as days (`zonesToShow`); without one, UTC instants.
+ */
+export function renderSummaries(found: EngagementSummary[], now = Date.now(), words: CliWords = cliWords('en'), zones: ReadonlyMap<string, string> = new Map()): string {
   if (!found.length) return words.say('list.none');
   return table(
     words.headings('campaign', 'vendor', 'stage', 'next-deadline', 'status', 'engagement'),
-    found.map((e) => [e.campaignId, e.vendorId, words.code('stage', e.stage), words.deadline(e.nextDeadline, now), words.executionStatus(e.executionStatus), e.workflowId]),
+    found.map((e) => [e.campaignId, e.vendorId, words.code('stage', e.stage), words.deadline(e.nextDeadline, now, e.campaignId === undefined ? undefined : zones.get(e.campaignId)), words.executionStatus(e.executionStatus), e.workflowId]),
   );
 }

@@ -131,14 +131,14 @@ describe('engagement extend', () => {
   });
 
   it('prints the date that moved, not an earlier demonstration', async () => {
-    expect(await extend(demonstrating, ['--until', '2020-09-30'])).toBe('Deadline of engagement:vc:zoom (follow-up round 1) moved to 2020-09-30 00:00Z.\n');
+    expect(await extend(demonstrating, ['--until', '2020-09-30'])).toBe('Deadline of engagement:vc:zoom (follow-up round 1) moved to 2020-09-30.\n');
     const response = engagementStatus({
       stage: 'reply-received',
       responseDueDate: '2020-09-15T00:00:00.000Z',
       timeline: [{ ...roundExtended, what: 'response deadline extended' }],
       nextDeadline: '2020-08-01T14:00:00.000Z',
     });
-    expect(await extend(response, ['--for', '14 days'])).toBe('Deadline of engagement:vc:zoom moved to 2020-09-15 00:00Z.\n');
+    expect(await extend(response, ['--for', '14 days'])).toBe('Deadline of engagement:vc:zoom moved to 2020-09-15.\n');
   });
 
   it('prints the whole status under --json, as before', async () => {
