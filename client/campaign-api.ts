@@ -196,8 +196,9 @@ export class CampaignClient {
   /**
    * The campaign's vendors the sender could be, the nearest as the intake weighs a sender, each with
    * how near (0 the very address, 1 its domain, more a domain under it) and whether its engagement has
-   * ended: what the holding pen needs to suggest a case, or to hedge. Undefined from a worker older than
-   * the question (one answering `vendorsOfSender` alone cannot tell an office from a customer's domain).
+   * ended or failed: what the holding pen needs to suggest a case, or to hedge. Undefined from a worker
+   * older than the question (one answering `vendorsOfSender` alone cannot tell an office from a
+   * customer's domain). `timeoutMs` bounds the query, as for `status`.
    */
   vendorsNearSender(campaignId: string, from: string, options: { timeoutMs?: number } = {}): Promise<SenderVendor[] | undefined> {
     const query = () =>

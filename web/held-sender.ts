@@ -12,6 +12,8 @@ export interface SenderCase {
   /** 0 the vendor's very address, 1 its domain, 2 or more a domain under it (maybe a customer's). */
   distance: number;
   ended: boolean;
+  /** Its engagement failed: neither assigned to nor joined by a late reply. */
+  failed: boolean;
 }
 
 /** What one campaign answered: its vendors the sender could be; undefined from a worker older than the question, or none. */
@@ -28,7 +30,9 @@ export interface SenderAnswer {
  */
 export function casesOfSender(answers: SenderAnswer[]): SenderCase[] | undefined {
   if (answers.some((a) => a.vendors === undefined)) return undefined;
-  const cases = answers.flatMap(({ campaignId, vendors }) => vendors!.map(({ vendorId, distance, ended }) => ({ campaignId, vendorId, distance, ended: ended === true })));
+  const cases = answers.flatMap(({ campaignId, vendors }) =>
+    vendors!.map(({ vendorId, distance, ended, failed }) => ({ campaignId, vendorId, distance, ended: ended === true, failed: failed === true })),
+  );
   const nearest = Math.min(...cases.map((c) => c.distance));
   return cases.filter((c) => c.distance === nearest);
 }

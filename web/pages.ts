@@ -86,7 +86,10 @@ interface SenderHint {
   domain?: string;
   cases?: string;
   chosen?: string;
-  late?: { engagement?: string; vendor?: string };
+  /** Sentences said after it: what an ended or a failed case among several takes. */
+  notes?: string[];
+  /** The sender's ended case, for the form that attaches a late reply: its list's value, and its ids for a form with no list or one without it. */
+  late?: { engagement?: string; campaign?: string; vendor?: string };
 }
 const MAX_CAMPAIGN_FILE_BYTES = 1_000_000;
 const BOARD_SORTS = ['vendor', 'stage', 'deadline', 'contact', 'action'] as const;
@@ -879,9 +882,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * or every campaign listed), as their campaigns answered, nearest first across campaigns: named and
    * chosen when it is the only one, named without a choice when the address could be several vendors'.
    * Never chosen: a case under whose vendor's domain the sender writes (the domain may be a customer's,
-   * as the held reason warns), nor an ended case (assigning is refused; it is proposed for a late reply
-   * instead, `late`). On a form sent back, the officer's own choice stays chosen and the hint no longer
-   * says the suggestion is.
+   * as the held reason warns), an ended case (assigning is refused; it is proposed for a late reply
+   * instead, `late`, unless the domain may be a customer's), nor a failed one (it takes no mail, and the
+   * intake attaches a late reply only to a case in a final stage). Only the sentence of a case chosen
+   * says what is chosen: on a form sent back, the officer's own choice is, whatever the suggestion was.
    */
   const senderSuggestion = (
     c: Context<WebEnv>,
@@ -892,27 +896,39 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const language = c.get('language');
     const cases = casesOfSender(answers);
     if (!cases?.length) return undefined;
-    const named = cases.map(({ campaignId, vendorId, ended }) => {
+    const named = cases.map(({ campaignId, vendorId, ended, failed }) => {
       const board = boards.find((b) => b.campaignId === campaignId)!;
-      return { campaignId, vendorId, ended, vendor: board.vendorNames[vendorId] ?? vendorId, campaign: board.campaignName ?? campaignName(c, board.title, campaignId) };
+      return { campaignId, vendorId, ended, failed, vendor: board.vendorNames[vendorId] ?? vendorId, campaign: board.campaignName ?? campaignName(c, board.title, campaignId) };
     });
     // Every case named is as near (casesOfSender): 2 or more is a domain under the vendor's.
     const under = cases[0]!.distance >= 2;
     const domain = from.slice(from.lastIndexOf('@') + 1).trim().toLowerCase();
+    const kind = unsorted ? 'case' : 'vendor';
     if (named.length === 1) {
-      const { campaignId, vendorId, vendor, campaign, ended } = named[0]!;
+      const { campaignId, vendorId, vendor, campaign, ended, failed } = named[0]!;
       const value = unsorted ? `${campaignId}/${vendorId}` : vendorId;
-      const said = { vendor, ...(unsorted ? { campaign } : {}) };
-      if (under) return { ...said, domain, key: unsorted ? 'held.sender-under-case' : 'held.sender-under-vendor' };
-      if (ended) return { ...said, key: unsorted ? 'held.sender-ended-case' : 'held.sender-ended-vendor', late: unsorted ? { engagement: value } : { vendor: vendorId } };
-      if (resent) return { ...said, key: unsorted ? 'held.sender-case-suggested' : 'held.sender-vendor-suggested' };
-      return { ...said, key: unsorted ? 'held.sender-case' : 'held.sender-vendor', chosen: value };
+      const said = { vendor, ...(unsorted ? { campaign } : {}), ...(under ? { domain } : {}) };
+      const near = under ? 'held.sender-under' : 'held.sender';
+      if (failed) return { ...said, key: `${near}-failed-${kind}` };
+      if (ended) {
+        const late = under ? undefined : unsorted ? { engagement: value, campaign: campaignId, vendor: vendorId } : { vendor: vendorId };
+        return { ...said, key: `${near}-ended-${kind}`, ...(late ? { late } : {}) };
+      }
+      if (under) return { ...said, key: `held.sender-under-${kind}` };
+      if (resent) return { ...said, key: `held.sender-${kind}-suggested` };
+      return { ...said, key: `held.sender-${kind}`, chosen: value };
     }
+    // Each named as its list names it, an ended or failed one said so: assigning to it is refused.
     const words = named
-      .map((n) => (unsorted ? views.text(language, 'held.sender-case-named', { vendor: n.vendor, campaign: n.campaign }) : n.vendor))
+      .map((n) => {
+        const state = n.failed ? '-failed' : n.ended ? '-ended' : '';
+        return unsorted || state ? views.text(language, `held.sender-${kind}-named${state}`, { vendor: n.vendor, campaign: n.campaign }) : n.vendor;
+      })
       .sort((a, b) => COLLATOR.compare(a, b));
     const list = words.join(views.text(language, 'punctuation.list'));
-    return under ? { key: 'held.sender-under-cases', cases: list, domain } : { key: resent ? 'held.sender-cases-suggested' : 'held.sender-cases', cases: list };
+    const notes = [...(named.some((n) => n.ended) ? ['held.sender-cases-ended'] : []), ...(named.some((n) => n.failed) ? ['held.sender-cases-failed'] : [])];
+    const key = under ? 'held.sender-under-cases' : resent ? 'held.sender-cases-suggested' : 'held.sender-cases';
+    return { key, cases: list, ...(under ? { domain } : {}), ...(notes.length ? { notes } : {}) };
   };
 
   /**
@@ -982,9 +998,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const assignChosen = form?.action === 'assign' ? (campaignId ? form.values.vendor : form.values.engagement) : suggestion?.chosen;
     // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
     const chosen = form?.action === 'attachLate' && form.values.choice === 'any';
-    // The sender's ended case, proposed in the form that attaches a late reply, unless a button above already names it.
+    // The sender's ended case, proposed in the form that attaches a late reply, unless a button above already names it:
+    // chosen in the list of ended cases, or, when there is no list or it does not have the case yet, by its ids.
     const late = suggestion?.late;
-    const lateSuggested = late && !lateTo.some((t) => t.vendorId === late.vendor) ? late : undefined;
+    const listed = late?.engagement !== undefined && ended?.some((g) => g.cases.some((e) => e.value === late.engagement));
+    const lateValues = late && (late.engagement === undefined ? late : listed ? { engagement: late.engagement } : { engagement: '', campaign: late.campaign, vendor: late.vendor });
+    const lateSuggested = lateValues && !lateTo.some((t) => t.vendorId === late!.vendor) ? lateValues : undefined;
     // Each attachment by its place in the message, as the intake reads it again to hand it over.
     const attachmentPath = (n: number) => `/held/${encodeURIComponent(pen)}/attachment?id=${encodeURIComponent(message.messageId)}&n=${n}`;
     return page(c, 'held-message', {
@@ -1050,6 +1069,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         // Chosen from the running campaigns' engagements (`campaign/vendor`), or named by both ids.
         const chosen = !campaignId && 'engagement' in values ? form.text('engagement').split('/') : undefined;
         const to = chosen ? { campaignId: chosen[0]!, vendorId: chosen.slice(1).join('/') } : { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        // A list's blank first option ("Choose a case…") sent as it was: what to choose, rather than "required".
+        if (form.errors.engagement) form.errors.engagement = { key: 'held.assign-no-engagement' };
+        if (campaignId && form.errors.vendor) form.errors.vendor = { key: 'held.assign-no-vendor' };
         target = to;
         form.done();
         await withPen((p) => p.intake.assign(campaignId, messageId, to, actorName(user)));

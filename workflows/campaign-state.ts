@@ -281,14 +281,16 @@ export class CampaignCase {
   /**
    * The same vendors, each with how near the sender is (the holding pen suggests no case for a domain
    * under a vendor's, which may be a customer's, and ranks campaigns together) and whether its engagement
-   * has ended (assigning to it is refused; a late reply can join it).
+   * has ended (assigning to it is refused; a late reply can join it) or failed (it takes neither: the
+   * intake attaches a late reply only to a case in a final stage).
    */
   vendorsNearSender(from: string): SenderVendor[] {
     if (typeof from !== 'string' || !from.includes('@') || from.trim().length > LIMITS.email) return [];
     return vendorsOfSender(from, this.vendors()).flatMap((vendor) => {
       const distance = vendorAddressDistance(vendor, from);
       if (distance === undefined) return [];
-      return [{ vendorId: vendor.id, distance, ...(this.engagements.get(vendor.id)?.state.state === 'ended' ? { ended: true as const } : {}) }];
+      const state = this.engagements.get(vendor.id)?.state.state;
+      return [{ vendorId: vendor.id, distance, ...(state === 'ended' ? { ended: true as const } : state === 'failed' ? { failed: true as const } : {}) }];
     });
   }
 

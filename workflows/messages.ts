@@ -641,6 +641,8 @@ export interface SenderVendor {
   distance: number;
   /** Its engagement has ended: it takes no more mail, though a late reply can join its closed record. */
   ended?: true;
+  /** Its engagement failed (never reached a final stage): it takes no mail, and no late reply joins it. Absent from a worker older than it. */
+  failed?: true;
 }
 /**
  * As `vendorsOfSenderQuery`, with how near each vendor is and whether its engagement has ended, so the

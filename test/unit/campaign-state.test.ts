@@ -959,6 +959,12 @@ describe('the vendors a sender’s address is, as the campaign answers the holdi
     expect(kase.vendorsOfSender('counsel@group.test')).toEqual(['alpha', 'beta']);
   });
 
+  it('says which vendor’s engagement failed: it takes no mail, and no late reply joins it', () => {
+    const kase = started([testVendor('zoom', { contacts: [contact('privacy@zoom.us')] })]);
+    kase.engagementFailed('zoom', 'boom');
+    expect(kase.vendorsNearSender('privacy@zoom.us')).toEqual([{ vendorId: 'zoom', distance: 0, failed: true }]);
+  });
+
   it('answers a 2,000-vendor campaign of two addresses each with the sender’s vendor alone', () => {
     const kase = started(
       Array.from({ length: 2_000 }, (_, i) =>

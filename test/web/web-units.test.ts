@@ -4744,7 +4744,7 @@ describe('the case a held message’s sender suggests', () => {
   // names only. A worker older than the query cannot tell, nor can a campaign that does not answer.
   const heldFrom = (from: string, why: object = { code: 'no-match' }) => ({ ref: '1', messageId: '<s@x.test>', from, subject: 'A question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why, kind: 'reply' });
   /** A campaign as the fake server has it: `contacts` undefined for a worker older than the query, `silent` for one that does not answer, `ended` its vendors whose engagements have ended. */
-  type Board = { title?: object; vendorNames: Record<string, string>; contacts?: Record<string, string[]>; silent?: boolean; ended?: string[] };
+  type Board = { title?: object; vendorNames: Record<string, string>; contacts?: Record<string, string[]>; silent?: boolean; ended?: string[]; failed?: string[] };
   const video: Board = {
     title: { en: 'Video calls', fr: 'Visioconférence' },
     vendorNames: { zoom: 'Zoom', cisco: 'Cisco', epsilon: 'Epsilon' },
@@ -4764,17 +4764,22 @@ describe('the case a held message’s sender suggests', () => {
       },
       campaigns: {
         board: async (campaignId: string) => {
-          const { contacts: _contacts, silent: _silent, ended: _ended, ...named } = boards[campaignId]!;
+          const { contacts: _contacts, silent: _silent, ended: _ended, failed: _failed, ...named } = boards[campaignId]!;
           return { campaignId, reference: campaignId.toUpperCase(), phase: 'engaging', engagementCount: Object.keys(named.vendorNames).length, timeZone: 'UTC', ...named };
         },
         vendorsNearSender: async (campaignId: string, from: string, options: { timeoutMs?: number } = {}) => {
           asked.push({ campaignId, from, ...options });
-          const { contacts, silent, ended = [] } = boards[campaignId]!;
+          const { contacts, silent, ended = [], failed = [] } = boards[campaignId]!;
           if (silent) throw new DossierClientError(ClientErrorCode.ServerUnreachable, 'the query timed out');
           const vendors = contacts && Object.entries(contacts).map(([vendorId, emails]) => ({ vendorId, contacts: emails.map((email) => ({ name: 'DPO', email })) }));
           return (
             vendors &&
-            vendorsOfSender(from, vendors).map((v) => ({ vendorId: v.vendorId, distance: vendorAddressDistance(v, from)!, ...(ended.includes(v.vendorId) ? { ended: true } : {}) }))
+            vendorsOfSender(from, vendors).map((v) => ({
+              vendorId: v.vendorId,
+              distance: vendorAddressDistance(v, from)!,
+              ...(ended.includes(v.vendorId) ? { ended: true } : {}),
+              ...(failed.includes(v.vendorId) ? { failed: true } : {}),
+            }))
           );
         },
         status: async (campaignId: string) => ({
@@ -4900,20 +4905,20 @@ describe('the case a held message’s sender suggests', () => {
     // vendor's domain may be a customer's, so the case is named with that warning, never chosen.
     const pen = await open(workspace({ vc: video }, heldFrom('counsel@eu.cisco-law.test')), 'vc');
     expect(selected(pen)).toEqual([]);
-    expect(hint(pen)).toBe('This message comes from a domain under Cisco’s (eu.cisco-law.test), which may be one of its customers’: Cisco’s case is not chosen. Check who wrote it before you assign it.');
+    expect(hint(pen)).toBe('This message comes from eu.cisco-law.test, a domain under Cisco’s, which may be one of its customers’: check who wrote it before you assign it to Cisco’s case.');
     const fr = await open(workspace({ vc: video }, heldFrom('counsel@eu.cisco-law.test')), 'vc', 'fr');
-    expect(hint(fr)).toBe('Ce message vient d’un domaine situé sous celui de Cisco (eu.cisco-law.test), qui peut appartenir à l’un de ses clients\u00a0: le dossier de Cisco n’est pas choisi. Vérifiez qui l’a écrit avant de le rattacher.');
+    expect(hint(fr)).toBe('Ce message vient d’eu.cisco-law.test, un domaine situé sous celui de Cisco, qui peut appartenir à l’un de ses clients\u00a0: vérifiez qui l’a écrit avant de le rattacher au dossier de Cisco.');
     const unsorted = await open(workspace({ vc: video, old: older }, heldFrom('Help@Support.Epsilon.test')), 'unsorted');
     expect(selected(unsorted)).toEqual([]);
-    expect(hint(unsorted)).toBe('This message comes from a domain under Epsilon’s (support.epsilon.test), which may be one of its customers’: Epsilon’s case in Video calls is not chosen. Check who wrote it before you assign it.');
+    expect(hint(unsorted)).toBe('This message comes from support.epsilon.test, a domain under Epsilon’s, which may be one of its customers’: check who wrote it before you assign it to Epsilon’s case in Video calls.');
     const unsortedFr = await open(workspace({ vc: video, old: older }, heldFrom('help@support.epsilon.test')), 'unsorted', 'fr');
-    expect(hint(unsortedFr)).toBe('Ce message vient d’un domaine situé sous celui d’Epsilon (support.epsilon.test), qui peut appartenir à l’un de ses clients\u00a0: le dossier d’Epsilon de la campagne Visioconférence n’est pas choisi. Vérifiez qui l’a écrit avant de le rattacher.');
+    expect(hint(unsortedFr)).toBe('Ce message vient de support.epsilon.test, un domaine situé sous celui d’Epsilon, qui peut appartenir à l’un de ses clients\u00a0: vérifiez qui l’a écrit avant de le rattacher au dossier d’Epsilon de la campagne Visioconférence.');
     // Under the domain of a vendor in each campaign: both named, none chosen, with the same warning.
     const two = await open(workspace({ vc: video, old: older }, heldFrom('ceo@eu.zoom.test')), 'unsorted');
     expect(selected(two)).toEqual([]);
-    expect(hint(two)).toBe('This message comes from a domain (eu.zoom.test) under those of the vendors of these cases, which may be one of their customers’: Zoom (Older calls); Zoom (Video calls). None is chosen below: check who wrote it before you assign it.');
+    expect(hint(two)).toBe('This message comes from eu.zoom.test, a domain under those of the vendors of these cases, which may be one of their customers’: Zoom (Older calls); Zoom (Video calls). Check who wrote it before you assign it.');
     const twoFr = await open(workspace({ vc: video, old: older }, heldFrom('ceo@eu.zoom.test')), 'unsorted', 'fr');
-    expect(hint(twoFr)).toBe('Ce message vient d’un domaine (eu.zoom.test) situé sous ceux des entreprises de ces dossiers, qui peut appartenir à l’un de leurs clients\u00a0: Zoom (Anciens appels)\u202f; Zoom (Visioconférence). Aucun n’est choisi ci-dessous\u00a0: vérifiez qui l’a écrit avant de le rattacher.');
+    expect(hint(twoFr)).toBe('Ce message vient d’eu.zoom.test, un domaine situé sous ceux des entreprises de ces dossiers, qui peut appartenir à l’un de leurs clients\u00a0: Zoom (Anciens appels)\u202f; Zoom (Visioconférence). Vérifiez qui l’a écrit avant de le rattacher.');
   });
 
   it('does not choose an ended vendor’s case to assign to, and proposes it for a late reply instead', async () => {
@@ -4922,17 +4927,17 @@ describe('the case a held message’s sender suggests', () => {
     // In the campaign's pen: the attach-late form lists the campaign's ended cases, the sender's chosen.
     const pen = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'vc');
     expect(selected(pen)).toEqual([]);
-    expect(hint(pen)).toBe('This message comes from an address of Zoom, whose case has ended: it records no more mail, so it is not chosen below. You can attach the message to its closed record as a late reply.');
+    expect(hint(pen)).toBe('This message comes from an address of Zoom, whose case has ended: it records no more mail. You can attach the message to its closed record as a late reply.');
     expect(lateForm(pen)).toContain('<option value="zoom" selected>Zoom</option>');
     const fr = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'vc', 'fr');
-    expect(hint(fr)).toBe('Ce message vient d’une adresse de Zoom, dont le dossier est clos\u00a0: il n’enregistre plus de courrier, et n’est donc pas choisi ci-dessous. Vous pouvez verser le message à son dossier clos comme réponse tardive.');
+    expect(hint(fr)).toBe('Ce message vient d’une adresse de Zoom, dont le dossier est clos\u00a0: il n’enregistre plus de courrier. Vous pouvez verser le message à son dossier clos comme réponse tardive.');
     // For mail that names no campaign: the ended case among every campaign's, chosen the same way.
     const unsorted = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'unsorted');
     expect(selected(unsorted)).toEqual([]);
-    expect(hint(unsorted)).toBe('This message comes from an address of Zoom, whose case in Video calls has ended: it records no more mail, so it is not chosen below. You can attach the message to its closed record as a late reply.');
+    expect(hint(unsorted)).toBe('This message comes from an address of Zoom, whose case in Video calls has ended: it records no more mail. You can attach the message to its closed record as a late reply.');
     expect(lateForm(unsorted)).toContain('<option value="vc/zoom" selected>Zoom</option>');
     const unsortedFr = await open(workspace({ vc: ended }, heldFrom('privacy@zoom.test')), 'unsorted', 'fr');
-    expect(hint(unsortedFr)).toBe('Ce message vient d’une adresse de Zoom, dont le dossier de la campagne Visioconférence est clos\u00a0: il n’enregistre plus de courrier, et n’est donc pas choisi ci-dessous. Vous pouvez verser le message à son dossier clos comme réponse tardive.');
+    expect(hint(unsortedFr)).toBe('Ce message vient d’une adresse de Zoom, dont le dossier de la campagne Visioconférence est clos\u00a0: il n’enregistre plus de courrier. Vous pouvez verser le message à son dossier clos comme réponse tardive.');
   });
 
   it('weighs every campaign’s vendors together: the very address in one campaign outweighs its domain in another', async () => {
@@ -4944,6 +4949,120 @@ describe('the case a held message’s sender suggests', () => {
     expect(selected(other)).toEqual(['old/zoom']);
     // As near in both (a colleague at the domain each lists): both named, none chosen, as before.
     expect(selected(await open(workspace({ vc: video, old: older }, heldFrom('ceo@zoom.test')), 'unsorted'))).toEqual([]);
+  });
+
+  /** The assign form sent back refused (the fake engagement does not exist), with `chosen` in `field`. */
+  const sentBack = async (app: ReturnType<typeof fakeWorkspace>, pen: string, field: string, chosen: string, language = 'en') => {
+    const session = { id: 'w'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
+    const sent = await app.request(`/held/${pen}/assign`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', messageId: '<s@x.test>', [field]: chosen }).toString(),
+    });
+    expect(sent.status).toBe(422);
+    return sent.text();
+  };
+
+  it('on a form sent back, names an ended case, one under a vendor’s domain, or several such, without saying what is or is not chosen', async () => {
+    // The officer chose the very case the sender suggests: the hint must not say it is not chosen.
+    for (const [boards, from, pen, field, chosen] of [
+      [{ vc: { ...video, ended: ['zoom'] } }, 'privacy@zoom.test', 'vc', 'vendor', 'zoom'],
+      [{ vc: { ...video, ended: ['zoom'] } }, 'privacy@zoom.test', 'unsorted', 'engagement', 'vc/zoom'],
+      [{ vc: video }, 'counsel@eu.cisco-law.test', 'vc', 'vendor', 'cisco'],
+      [{ vc: video }, 'counsel@eu.cisco-law.test', 'unsorted', 'engagement', 'vc/cisco'],
+      [{ vc: video, old: older }, 'ceo@eu.zoom.test', 'unsorted', 'engagement', 'vc/zoom'],
+      [{ vc: { ...video, ended: ['zoom'] } }, 'ceo@eu.zoom.test', 'vc', 'vendor', 'zoom'],
+    ] as const) {
+      for (const language of ['en', 'fr']) {
+        const html = await sentBack(workspace(boards as Record<string, Board>, heldFrom(from)), pen, field, chosen, language);
+        expect(selected(html)).toEqual([chosen]);
+        expect(hint(html)).not.toMatch(/chosen|choisi/);
+        expect(hint(html)).toContain(chosen.endsWith('zoom') ? 'Zoom' : 'Cisco');
+      }
+    }
+  });
+
+  it('offers a blank first option, chosen when no case is, and refuses it sent blank, saying what to choose', async () => {
+    // An ended case is not chosen: the blank option is, rather than the first vendor the browser would show and send.
+    const pen = await open(workspace({ vc: { ...video, ended: ['zoom'] } }, heldFrom('privacy@zoom.test')), 'vc');
+    expect(assignForm(pen)).toMatch(/<select id="assign-vendor"[^>]*>\s*<option value="" selected>Choose a case…<\/option>/);
+    const unsorted = await open(workspace({ vc: video, old: older }, heldFrom('ceo@zoom.test')), 'unsorted', 'fr');
+    expect(assignForm(unsorted)).toMatch(/<select id="assign-engagement"[^>]*>\s*<option value="" selected>Choisissez un dossier…<\/option>/);
+    // A case chosen for the officer: the blank option is offered, not chosen.
+    const chosen = await open(workspace({ vc: video }, heldFrom('privacy@zoom.test')), 'vc');
+    expect(assignForm(chosen)).toContain('<option value="">Choose a case…</option>');
+    expect(selected(chosen)).toEqual(['zoom']);
+    // Sent blank: refused before any engagement is asked, the field named.
+    for (const [pen, field, en, fr] of [
+      ['vc', 'vendor', 'Choose the vendor whose engagement the message belongs to.', 'Choisissez l’entreprise dont le dossier reçoit le message.'],
+      ['unsorted', 'engagement', 'Choose the engagement the message belongs to.', 'Choisissez le dossier auquel appartient le message.'],
+    ] as const) {
+      const html = await sentBack(workspace({ vc: video }, heldFrom('someone@else.test')), pen, field, '');
+      expect(visibleText(/<p class="error" id="assign-[a-z]+-error"[^]*?<\/p>/.exec(assignForm(html))?.[0] ?? '')).toBe(en);
+      expect(assignForm(html)).toMatch(new RegExp(`<select id="assign-${field}" name="${field}" aria-invalid="true"`));
+      expect(assignForm(html)).toMatch(/<option value="" selected>/);
+      const htmlFr = await sentBack(workspace({ vc: video }, heldFrom('someone@else.test')), pen, field, '', 'fr');
+      expect(visibleText(/<p class="error" id="assign-[a-z]+-error"[^]*?<\/p>/.exec(assignForm(htmlFr))?.[0] ?? '')).toBe(fr);
+    }
+  });
+
+  it('says which of several cases have ended, and that they take a late reply only', async () => {
+    const oldEnded: Board = { ...older, contacts: { teams: ['privacy@teams.test'], zoom: ['privacy@zoom.test'] }, ended: ['zoom'] };
+    const html = await open(workspace({ vc: video, old: oldEnded }, heldFrom('privacy@zoom.test')), 'unsorted');
+    expect(selected(html)).toEqual([]);
+    expect(hint(html)).toBe(
+      'The sender’s address could be that of the vendor of any of these cases: Zoom (Older calls, ended); Zoom (Video calls). None is chosen below: choose the case the message belongs to. A case that has ended takes the message only as a late reply, attached to its closed record.',
+    );
+    const fr = await open(workspace({ vc: video, old: oldEnded }, heldFrom('privacy@zoom.test')), 'unsorted', 'fr');
+    expect(hint(fr)).toBe(
+      'L’adresse de l’expéditeur peut être celle de l’entreprise de chacun de ces dossiers\u00a0: Zoom (Anciens appels, clos)\u202f; Zoom (Visioconférence). Aucun n’est choisi ci-dessous\u00a0: choisissez le dossier auquel appartient le message. Un dossier clos ne reçoit le message que comme réponse tardive, versée à son dossier clos.',
+    );
+    // Under the domain of an ended case: the warning, and the late-reply path rather than "before you assign it".
+    const under = await open(workspace({ vc: { ...video, ended: ['cisco'] } }, heldFrom('counsel@eu.cisco-law.test')), 'vc');
+    expect(selected(under)).toEqual([]);
+    expect(hint(under)).toBe(
+      'This message comes from eu.cisco-law.test, a domain under Cisco’s, which may be one of its customers’. Cisco’s case has ended: it records no more mail. If Cisco wrote it, you can attach the message to the case’s closed record as a late reply.',
+    );
+    const underFr = await open(workspace({ vc: { ...video, ended: ['cisco'] } }, heldFrom('counsel@eu.cisco-law.test')), 'unsorted', 'fr');
+    expect(hint(underFr)).toBe(
+      'Ce message vient d’eu.cisco-law.test, un domaine situé sous celui de Cisco, qui peut appartenir à l’un de ses clients. Le dossier de Cisco de la campagne Visioconférence est clos\u00a0: il n’enregistre plus de courrier. Si Cisco l’a écrit, vous pouvez verser le message à son dossier clos comme réponse tardive.',
+    );
+  });
+
+  it('does not choose a case whose engagement failed, nor propose it for a late reply', async () => {
+    const failed: Board = { ...video, failed: ['zoom'] };
+    const pen = await open(workspace({ vc: failed }, heldFrom('privacy@zoom.test')), 'vc');
+    expect(selected(pen)).toEqual([]);
+    expect(hint(pen)).toBe('This message comes from an address of Zoom, whose case has failed: it takes no mail, neither assigned nor as a late reply.');
+    const unsorted = await open(workspace({ vc: failed }, heldFrom('privacy@zoom.test')), 'unsorted', 'fr');
+    expect(selected(unsorted)).toEqual([]);
+    expect(hint(unsorted)).toBe('Ce message vient d’une adresse de Zoom, dont le dossier de la campagne Visioconférence est en échec\u00a0: il ne reçoit aucun courrier, ni rattaché ni comme réponse tardive.');
+    expect(unsorted).not.toMatch(/<details open><summary>Verser au dossier clos d’une affaire/);
+    // Among several, marked as failed.
+    const several = await open(workspace({ vc: failed, old: older }, heldFrom('ceo@zoom.test')), 'unsorted');
+    expect(hint(several)).toContain('Zoom (Video calls, failed)');
+    expect(hint(several)).toContain('A case that has failed takes no mail.');
+  });
+
+  it('fills in the late-reply form’s ids for the sender’s ended case when the list of ended cases cannot be read', async () => {
+    const app = fakeWorkspace({
+      dossier: {
+        findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }],
+        // The list has not caught up with the case that ended: no list, the ids typed.
+        endedCases: async () => [],
+      },
+      campaigns: {
+        board: async () => ({ campaignId: 'vc', reference: 'VC', phase: 'engaging', engagementCount: 3, timeZone: 'UTC', title: video.title, vendorNames: video.vendorNames }),
+        vendorsNearSender: async () => [{ vendorId: 'zoom', distance: 0, ended: true }],
+        status: async () => ({ engagements: [] }),
+      },
+      holdingPen: async () => ({ intake: { held: async () => [heldFrom('privacy@zoom.test')], read: async () => ({ ...heldFrom('privacy@zoom.test'), recipients: [], text: 'Hello', attachments: [] }), assign: refuse } as never, close: async () => {} }),
+    });
+    const html = await open(app, 'unsorted');
+    const late = /<details open><summary>Attach to the closed record of a case<\/summary>[^]*?<\/form>/.exec(html)?.[0] ?? '';
+    expect(late).toContain('<input type="text" id="attach-late-any-campaign" name="campaign" value="vc">');
+    expect(late).toContain('<input type="text" id="attach-late-any-vendor" name="vendor" value="zoom">');
   });
 });
 
