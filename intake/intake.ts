@@ -640,6 +640,20 @@ export class Intake {
   }
 
   /**
+   * The pens that hold a message (`undefined`: the pen of mail that names no campaign), for an officer
+   * who names the message but not its pen: the unsorted pen, every pen the census counted (the intake
+   * counts a pen whenever it holds mail there), and the campaigns' in `also`.
+   */
+  async pensHolding(messageId: string, also: readonly string[] = []): Promise<(string | undefined)[]> {
+    const counted = (await this.options.census?.pens().catch(() => [])) ?? [];
+    const pens = new Map<string, string | undefined>();
+    for (const campaignId of [undefined, ...counted, ...also]) if (!pens.has(holdingFolder(campaignId))) pens.set(holdingFolder(campaignId), campaignId);
+    const holding: (string | undefined)[] = [];
+    for (const [folder, campaignId] of pens) if ((await this.heldCopies(folder, { messageId }, () => true)).length) holding.push(campaignId);
+    return holding;
+  }
+
+  /**
    * For each of these messages that `Recorded` holds, the digests of its copies' headers: what an
    * engagement recorded, moved there by a pass, written there by one that recorded a message another
    * intake had moved meanwhile, or assigned there by an officer. A message without a Message-ID of
