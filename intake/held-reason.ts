@@ -33,6 +33,8 @@ export type HeldWhy =
    */
   | { code: 'oversize'; size: string; limit: string; bytes?: number; limitBytes?: number }
   | { code: 'no-match' }
+  /** No engagement matched, and it was sent to a sub-address whose reply token names none (a guessed or mistyped one). */
+  | { code: 'unknown-token' }
   | { code: 'unverified-sender'; detail: string }
   /** Named by its subject alone, from an address that could be any of these vendors' (their names). */
   | { code: 'ambiguous-sender'; vendors: string[] }
@@ -46,10 +48,16 @@ export type HeldWhy =
    * copies held before `refusals` have); `refusals` the first LISTED_REFUSALS of `count`, one by one.
    */
   | { code: 'refused'; detail: string; refusals?: EngagementRefusal[]; count?: number }
+  /**
+   * Named by its subject alone, and every engagement of the campaign refused it because the sender is
+   * not its vendor's (those that had ended refused it as ended): said once, of the whole campaign,
+   * rather than as one vendor's refusal and a count. The refusals stay, as `refused` keeps them.
+   */
+  | { code: 'sender-of-no-vendor'; refusals?: EngagementRefusal[]; count?: number }
   /** Held by a version of the intake that wrote only its English sentence: that sentence. */
   | { code: 'as-written'; detail: string };
 
-const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unverified-sender', 'ambiguous-sender', 'automatic-subject', 'refused', 'as-written'];
+const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unknown-token', 'unverified-sender', 'ambiguous-sender', 'automatic-subject', 'refused', 'sender-of-no-vendor', 'as-written'];
 
 /** The reason in words: the sentence for its code, then its detail as written. */
 export function heldReasonText(why: HeldWhy, language: Language = 'en'): string {

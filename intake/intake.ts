@@ -19,6 +19,7 @@ import { refusalDetails, type RefusalCode, type RefusalDetails } from '../workfl
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { excerptOf } from '../workflows/text-rules';
+import { tokenOf } from '../activities/threading';
 import { receivedInTime } from '../workflows/statement-text';
 import { letterSentAt, predates } from '../workflows/engagement-rules';
 import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
@@ -366,7 +367,9 @@ export class Intake {
       // address it comes from, which it must not do for a From no trusted server verified.
       const unverified = this.unverifiedSender(read);
       if (candidates.length === 0) {
-        return await this.hold(stored, read, undefined, unverified ?? { code: 'no-match' });
+        // A token it was sent to that names no engagement is not the same as none: the officer reads which.
+        const tokened = read.recipients.some((address) => tokenOf(address, this.options.caseMailbox) !== undefined);
+        return await this.hold(stored, read, undefined, unverified ?? { code: tokened ? 'unknown-token' : 'no-match' });
       }
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const weighed = await this.withinLimit(bySender(read, candidates, this.options.directory), 'the engagements named by its subject did not say whose contacts they are');
@@ -401,8 +404,10 @@ export class Intake {
         if (accepted.earlier !== undefined) return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.earlier, duplicateOf: accepted.earlier };
         return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.result.effect, ...(accepted.reviewUnknown ? { reviewUnknown: true as const } : {}) };
       }
+      const listed = { refusals: refusals.slice(0, LISTED_REFUSALS), count: refusals.length };
+      if (senderOfNoVendor(weighed.candidates, refusals)) return await this.hold(stored, read, candidates[0].campaignId, { code: 'sender-of-no-vendor', ...listed });
       const detail = plainLine(refusals.map((r) => r.sentence).join('; ')).slice(0, 900);
-      return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail, refusals: refusals.slice(0, LISTED_REFUSALS), count: refusals.length });
+      return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail, ...listed });
     } catch (err) {
       return { messageId: read?.messageId ?? `(ref ${stored.ref})`, outcome: 'left', reason: (err as Error).message };
     }
@@ -637,6 +642,20 @@ export class Intake {
     const arrivals = [...found.values()].flatMap(({ arrivedAt, heldAt }) => (arrivedAt ?? heldAt) ?? []);
     await this.writeCount(campaignId, { count: found.size, ...(arrivals.length ? { oldest: new Date(Math.min(...arrivals)).toISOString() } : {}) });
     return [...found.values()].map(({ header: _header, heldAt: _heldAt, arrivedAt: _arrivedAt, ...message }) => message);
+  }
+
+  /**
+   * The pens that hold a message (`undefined`: the pen of mail that names no campaign), for an officer
+   * who names the message but not its pen: the unsorted pen, every pen the census counted (the intake
+   * counts a pen whenever it holds mail there), and the campaigns' in `also`.
+   */
+  async pensHolding(messageId: string, also: readonly string[] = []): Promise<(string | undefined)[]> {
+    const counted = (await this.options.census?.pens().catch(() => [])) ?? [];
+    const pens = new Map<string, string | undefined>();
+    for (const campaignId of [undefined, ...counted, ...also]) if (!pens.has(holdingFolder(campaignId))) pens.set(holdingFolder(campaignId), campaignId);
+    const holding: (string | undefined)[] = [];
+    for (const [folder, campaignId] of pens) if ((await this.heldCopies(folder, { messageId }, () => true)).length) holding.push(campaignId);
+    return holding;
   }
 
   /**
@@ -1164,6 +1183,17 @@ function receivedAtOf(read: Pick<ReadMessage, 'date'>, arrivedAt: number | undef
   const now = Date.now();
   const headerDate = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : undefined;
   return arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : (headerDate ?? new Date(now).toISOString());
+}
+
+/**
+ * Whether every engagement its subject named refused a message because its sender is not that
+ * engagement's vendor's (an ended one refuses as ended, having been weighed by its addresses too): a
+ * stranger writing about the campaign, said once of the whole campaign. One candidate says it itself.
+ */
+function senderOfNoVendor(candidates: Candidate[], refusals: EngagementRefusal[]): boolean {
+  if (candidates.length < 2 || refusals.length !== candidates.length || candidates.some((c) => c.matchedBy !== 'subject')) return false;
+  const running = refusals.filter((_, i) => !candidates[i]!.ended);
+  return running.length > 0 && running.every((r) => r.refusal?.refusal === 'sender-not-vendor');
 }
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {

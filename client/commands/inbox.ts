@@ -17,7 +17,8 @@ import { parseEngagementRef, type EngagementRef } from '../api';
 import { withLateReplies } from '../late-replies';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { cliWords, type CliWords } from '../cli-words';
-import { invalidInput } from '../errors';
+import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
+import { typedMessageId } from '../message-id';
 import { section, table } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 
@@ -122,9 +123,10 @@ export function addReplyCommands(group: Command, session: Session): void {
         if (options.as === 'answers' && options.question.length === 0) throw invalidInput(ctx.words.say('error.reply-questions'));
         const dossier = await ctx.dossier();
         const ref = parseEngagementRef(campaign, vendor);
+        const messageId = typedMessageId(options.message);
         await dossier.confirmInbound(ref, {
           by: ctx.officer,
-          messageId: options.message,
+          messageId,
           as: options.as,
           ...(options.as === 'answers' ? { answers: options.question.map((questionId) => ({ questionId })) } : {}),
           ...(options.summary !== undefined ? { summary: options.summary } : {}),
@@ -133,7 +135,7 @@ export function addReplyCommands(group: Command, session: Session): void {
         const status = await dossier.status(ref);
         ctx.out.result(status, () =>
           ctx.words.say(options.as === 'response' ? 'replies.confirmed-as-response' : 'replies.confirmed-as-answers', {
-            messageId: options.message,
+            messageId,
             questions: options.question.join(', '),
             workflowId: status.workflowId,
             stage: ctx.words.code('stage', status.stage),
@@ -149,10 +151,11 @@ export function addReplyCommands(group: Command, session: Session): void {
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; reason: string }) => {
         const dossier = await ctx.dossier();
         const ref = parseEngagementRef(campaign, vendor);
-        await dossier.dismissInbound(ref, { by: ctx.officer, messageId: options.message, reason: options.reason });
+        const messageId = typedMessageId(options.message);
+        await dossier.dismissInbound(ref, { by: ctx.officer, messageId, reason: options.reason });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
-        ctx.out.result(status, () => ctx.words.say('replies.dismissed', { messageId: options.message, workflowId: status.workflowId, stage: ctx.words.code('stage', status.stage) }));
+        ctx.out.result(status, () => ctx.words.say('replies.dismissed', { messageId, workflowId: status.workflowId, stage: ctx.words.code('stage', status.stage) }));
       }),
     );
 
@@ -205,21 +208,54 @@ async function openIntakeFor(ctx: CommandContext) {
 type OpenedIntake = Awaited<ReturnType<typeof openIntakeFor>>;
 
 /**
- * A held message's move to an engagement: the pen it is held in (`--held-in`, `unsorted` for mail
- * that names no campaign; by default the engagement's campaign), with the intake open for the move.
+ * The pen a held message is in, as the officer named it (`--campaign`, `--held-in`: a campaign's id,
+ * or `unsorted` for mail that names none), or, named none, the one pen that holds it: the unsorted
+ * pen, each pen the intake counted, and `also` (the target campaign's) are looked in. Held in several,
+ * the officer names one; named wrongly, the refusal names the pen that holds it.
+ */
+async function inItsPen<T>(
+  ctx: CommandContext,
+  intake: OpenedIntake['intake'],
+  messageId: string,
+  named: { option?: string; flag: '--campaign' | '--held-in'; also?: string[] },
+  act: (heldIn: string | undefined) => Promise<T>,
+): Promise<T> {
+  const { option, flag, also = [] } = named;
+  const penName = (campaignId: string | undefined) => campaignId ?? 'unsorted';
+  if (option === undefined) {
+    const pens = await intake.pensHolding(messageId, also);
+    if (pens.length === 1) return act(pens[0]);
+    if (pens.length > 1) throw invalidInput(ctx.words.say('held.in-several-pens', { messageId, pens: pens.map(penName).join(', '), flag }));
+    throw new DossierClientError(ClientErrorCode.NotFound, ctx.words.say('held.in-no-pen', { messageId }));
+  }
+  const heldIn = option === 'unsorted' ? undefined : option;
+  try {
+    return await act(heldIn);
+  } catch (err) {
+    // Not found: the message, or the engagement. Only a message held in another pen is worth naming.
+    if (!(err instanceof DossierClientError) || err.code !== ClientErrorCode.NotFound) throw err;
+    const pens = await intake.pensHolding(messageId, also).catch(() => [] as (string | undefined)[]);
+    if (pens.length === 0 || pens.includes(heldIn)) throw err;
+    throw new DossierClientError(ClientErrorCode.NotFound, ctx.words.say('held.in-other-pen', { messageId, pen: penName(heldIn), pens: pens.map(penName).join(', '), flag, choice: penName(pens[0]) }));
+  }
+}
+
+/**
+ * A held message's move to an engagement: the pen it is held in (`--held-in`; without it, the pen
+ * that holds it, inItsPen), with the intake open for the move.
  */
 async function onHeldMessage(
   ctx: CommandContext,
+  messageId: string,
   campaign: string,
   vendor: string | undefined,
   options: { heldIn?: string },
   move: (intake: OpenedIntake['intake'], ref: EngagementRef, heldIn: string | undefined) => Promise<void>,
 ): Promise<void> {
   const ref = parseEngagementRef(campaign, vendor);
-  const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
   const opened = await openIntakeFor(ctx);
   try {
-    await move(opened.intake, ref, heldIn);
+    await inItsPen(ctx, opened.intake, messageId, { option: options.heldIn, flag: '--held-in', also: [ref.campaignId] }, (heldIn) => move(opened.intake, ref, heldIn));
   } finally {
     await opened.close();
   }
@@ -259,14 +295,15 @@ export function inboxCommands(session: Session): Command {
     .argument('[vendor]')
     .option('--held-in <campaign>')
     .action(
-      withContext(session, (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) =>
-        onHeldMessage(ctx, campaign, vendor, options, async (intake, ref, heldIn) => {
+      withContext(session, (ctx, typed: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
+        const messageId = typedMessageId(typed);
+        return onHeldMessage(ctx, messageId, campaign, vendor, options, async (intake, ref, heldIn) => {
           const result = await intake.assign(heldIn, messageId, ref, ctx.officer);
           ctx.out.result(result, () =>
             ctx.words.say('held.assigned', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), effect: ctx.words.sayOr(`held.effect.${result.effect}`, result.effect) }),
           );
-        }),
-      ),
+        });
+      }),
     );
 
   group
@@ -276,8 +313,9 @@ export function inboxCommands(session: Session): Command {
     .argument('[vendor]')
     .option('--held-in <campaign>')
     .action(
-      withContext(session, (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) =>
-        onHeldMessage(ctx, campaign, vendor, options, async (intake, ref, heldIn) => {
+      withContext(session, (ctx, typed: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
+        const messageId = typedMessageId(typed);
+        return onHeldMessage(ctx, messageId, campaign, vendor, options, async (intake, ref, heldIn) => {
           const { stage, reply, endedAt, repliedInTime, campaignTold, campaignNotTold, campaignEnded } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
           const told = campaignTold === undefined ? {} : { campaignTold, ...(campaignNotTold !== undefined ? { campaignNotTold } : {}), ...(campaignEnded ? { campaignEnded } : {}) };
           // A reply that came in time changes what the statement says of the vendor, and a campaign not told
@@ -301,8 +339,8 @@ export function inboxCommands(session: Session): Command {
               ...(repliedInTime && endedAt ? { date: ctx.words.when(endedAt) } : {}),
             }),
           );
-        }),
-      ),
+        });
+      }),
     );
 
   group
@@ -311,11 +349,12 @@ export function inboxCommands(session: Session): Command {
     .requiredOption('--reason <text>')
     .option('--campaign <id>')
     .action(
-      withContext(session, async (ctx, messageId: string, options: { reason: string; campaign?: string }) => {
+      withContext(session, async (ctx, typed: string, options: { reason: string; campaign?: string }) => {
         const officer = ctx.officer;
+        const messageId = typedMessageId(typed);
         const opened = await openIntakeFor(ctx);
         try {
-          await opened.intake.dismiss(options.campaign, messageId, officer, options.reason);
+          await inItsPen(ctx, opened.intake, messageId, { option: options.campaign, flag: '--campaign' }, (heldIn) => opened.intake.dismiss(heldIn, messageId, officer, options.reason));
           ctx.out.result({ messageId, dismissed: true }, () => ctx.words.say('held.dismissed', { messageId }));
         } finally {
           await opened.close();

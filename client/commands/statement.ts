@@ -147,9 +147,15 @@ export function statementCommands(session: Session): Command {
         // refuse anyway (another version, an authority it does not have) is left for it to refuse.
         const known = before.authorities?.some((a) => a.id === options.authority) ?? true;
         let confirmed = options.confirmPublish === true;
+        // The lead's edits saved since this version are not in it: published now, the statement goes out without them.
+        const withoutEdits = before.unsubmittedEdits === true;
+        const saidWithoutEdits = () => {
+          if (withoutEdits) process.stderr.write(`${ctx.words.say('statement.approval-publishes-without-edits', { version: options.version })}\n`);
+        };
         if (known && before.draft?.version === options.version && approvalPublishes(before, options.authority)) {
           process.stderr.write(`${ctx.words.say('statement.approval-publishes', { version: options.version, authority: names.inSentence(options.authority) })}\n`);
-          if (!confirmed) await confirmPublication(options.version, ctx.words);
+          saidWithoutEdits();
+          if (!confirmed) await confirmPublication(options.version, ctx.words, withoutEdits);
           confirmed = true;
         }
         const approve = (confirmsPublication: boolean) =>
@@ -162,7 +168,8 @@ export function statementCommands(session: Session): Command {
           const refusal = refusalDetails(err);
           if (confirmed || refusal?.refusal !== 'publication-unconfirmed') throw err;
           process.stderr.write(`${refusalSentence(refusal, ctx.words.language, 'UTC', cliWording(ctx.words)) ?? (err as Error).message}\n`);
-          await confirmPublication(options.version, ctx.words);
+          saidWithoutEdits();
+          await confirmPublication(options.version, ctx.words, withoutEdits);
           return approve(true);
         });
         // While the version is sent back for changes (revising), approvals of it do not publish it.
@@ -342,7 +349,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
   if (status.draftUnprintable) {
     parts.push(section(words.say('section.unprintable', { version: status.draftUnprintable.version }), status.draftUnprintable.error));
   }
-  if (status.unsubmittedEdits) parts.push(words.say('statement.unsubmitted-edits'));
+  if (status.unsubmittedEdits) parts.push(words.say('statement.unsubmitted-edits', { version: draft?.version ?? 0 }));
   for (const { vendorName } of status.lateRepliesNotInDraft ?? []) parts.push(words.say('statement.late-reply-not-in-draft', { vendor: vendorName, version: draft?.version ?? 0 }));
   if (status.changeRequests.length) {
     parts.push(
@@ -401,10 +408,11 @@ function authoritiesNamed(err: unknown, names: AuthorityNames, words: CliWords):
 
 /**
  * Asks on the terminal whether to give the approval that publishes; without one (a script, CI)
- * nobody can be asked, so it is refused, naming the flag that gives it. Either way nothing is sent.
+ * nobody can be asked, so it is refused, naming the flag that gives it (and, `withoutEdits`, that the
+ * lead's saved edits would not be in what is published). Either way nothing is sent.
  */
-async function confirmPublication(version: number, words: CliWords): Promise<void> {
-  if (!process.stdin.isTTY) throw invalidInput(words.say('error.publish-not-confirmed', { version }));
+async function confirmPublication(version: number, words: CliWords, withoutEdits = false): Promise<void> {
+  if (!process.stdin.isTTY) throw invalidInput(words.say(withoutEdits ? 'error.publish-not-confirmed-without-edits' : 'error.publish-not-confirmed', { version }));
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = (await rl.question(words.say('statement.confirm-publish'))).trim().toLowerCase();

@@ -3,7 +3,7 @@
 // has no such authority), and the approval that publishes the statement said before it is given and
 // given only confirmed. The campaign is a stand-in over the workflow's own state (CampaignCase): its
 // validator, then its handler, as the workflow runs them.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -14,7 +14,7 @@ import { Session, type CommandContext } from '../../client/commands/context';
 import { fromTemporal } from '../../client/errors';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { CampaignCase } from '../../workflows/campaign-state';
-import type { ApproveStatementInput, DraftStatementInput, RequestChangesInput } from '../../workflows/messages';
+import type { ApproveStatementInput, DraftStatementInput, RequestChangesInput, SetConclusionsInput } from '../../workflows/messages';
 import type { CampaignRef, Language } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { runCli } from '../helpers/cli-run';
@@ -98,6 +98,9 @@ class StandInSession extends Session {
         sent.push(`draft${confirmsUnchanged ? ' unchanged' : ''}`);
         return asWorkflow(() => kase.checkDraft(input), () => kase.requestDraft(input, at));
       },
+      setConclusions: async (_campaign: string, input: SetConclusionsInput) =>
+        (sent.push('conclusions'), asWorkflow(() => kase.checkConclusions(input), () => kase.setConclusions(input, at))),
+      statement: async () => undefined,
       requestChanges: async (_campaign: string, input: RequestChangesInput) =>
         (sent.push('request-changes'), asWorkflow(() => kase.checkChangeRequest(input), () => kase.requestChanges(input, at))),
     };
@@ -318,5 +321,52 @@ describe('statement draft, after a co-signatory sent the version back', () => {
     expect(answered.exitCode, answered.stderr).toBe(EXIT.ok);
     expect(kase.status().changeAnswers).toEqual([expect.objectContaining({ version: 1, answer: 'The vendor names no auditor; we say so.', unchanged: true })]);
     expect(kase.changesRequestedBefore(2).changeAnswer).toMatchObject({ answer: 'The vendor names no auditor; we say so.', unchanged: true });
+  });
+});
+
+describe('the lead’s edits saved while a version is out for approval', () => {
+  /** Version 1 out, approved by the lead's authority; then the lead sets new conclusions with `statement conclusions`. */
+  async function editedAfterVersion1(language: Language = 'en') {
+    const kase = awaitingApproval();
+    expect((await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1'])).exitCode).toBe(EXIT.ok);
+    const file = join(scratch, 'conclusions.yaml');
+    writeFileSync(file, 'conclusions:\n  en: [Revised.]\n  fr: [Révisé.]\nlessonsLearned:\n  en: [Later.]\n  fr: [Plus tard.]\n');
+    const set = await run(kase, ['statement', 'conclusions', 'vc', '--file', file], language);
+    expect(set.exitCode, set.stderr).toBe(EXIT.ok);
+    return { kase, set };
+  }
+
+  it('are not a new version, as `statement conclusions --help` says, and `statement status` says they are saved but not submitted', async () => {
+    const { kase, set } = await editedAfterVersion1();
+    expect(kase.status().draft?.version).toBe(1);
+    expect(set.stdout).toContain('they go out with the next version the lead submits');
+    const help = await run(kase, ['statement', 'conclusions', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).not.toContain('a new draft version if one is out');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('saved, they go out with the next version the lead submits (`statement draft`)');
+    const status = await run(kase, ['statement', 'status', 'vc']);
+    expect(status.stdout.replace(/\s+/g, ' ')).toContain(
+      'The lead’s edits to the text since version 1 are saved but not yet submitted: they go out with the next `statement draft`; approved as it is, version 1 is published without them.',
+    );
+    const fr = await run(kase, ['statement', 'status', 'vc'], 'fr');
+    expect(fr.stdout.replace(/[ \t\r\n]+/g, ' ')).toContain(
+      'Les modifications du texte par l’autorité responsable depuis la version 1 sont enregistrées mais pas encore soumises\u00a0: elles partent avec le prochain `statement draft`\u202f; approuvée telle quelle, la version 1 est publiée sans elles.',
+    );
+  });
+
+  it('are named by the approval that would publish the version without them, when it asks and when it refuses, in English and French', async () => {
+    const { kase } = await editedAfterVersion1();
+    const refused = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'en', 'Adrian Lobsiger');
+    expect(refused.exitCode).toBe(EXIT.usage);
+    expect(refused.sent).toEqual([]);
+    const said = refused.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('The lead has saved edits to the text that are not in version 1: approved now, the statement is published without them.');
+    expect(said).toContain('dossier: not approved, nothing changed: this approval of version 1 is the last one needed and would publish the statement without the lead’s saved edits');
+    const fr = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'fr', 'Adrian Lobsiger');
+    expect(fr.stderr.replace(/[ \t\r\n]+/g, ' ')).toContain('L’autorité responsable a enregistré des modifications du texte qui ne sont pas dans la version 1\u00a0: approuvée maintenant, la déclaration est publiée sans elles.');
+    // Without edits saved since, nothing of the kind is said.
+    const plain = awaitingApproval();
+    await run(plain, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    const asked = await run(plain, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'en', 'Adrian Lobsiger');
+    expect(asked.stderr).not.toContain('saved edits');
   });
 });

@@ -395,7 +395,8 @@ describe('why a message is held, as the officer reads it', () => {
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<all@evil.example>', text: 'x' }));
     await intake.pass();
     const [held] = await intake.held('vc');
-    if (held.why.code !== 'refused') throw new Error(`held as ${held.why.code}`);
+    // A stranger to every vendor: said once, of the campaign; each refusal kept as data.
+    if (held.why.code !== 'sender-of-no-vendor') throw new Error(`held as ${held.why.code}`);
     expect(held.why.count).toBe(150);
     expect(held.why.refusals).toHaveLength(LISTED_REFUSALS);
     expect(held.why.refusals![1]).toEqual({
@@ -403,8 +404,10 @@ describe('why a message is held, as the officer reads it', () => {
       sentence: 'engagement engagement:vc:v001 refused: the sender x@evil.example is not an address of Vendor v001: an officer must check it and assign it',
       refusal: { refusal: 'sender-not-vendor', values: { from: 'x@evil.example', vendor: 'Vendor v001' } },
     });
-    // One engagement's words and how many others refused it, not 150 of them on one line.
-    const line = heldReasonLine(held.why);
+    // Not 150 refusals on one line.
+    expect(heldReasonLine(held.why)).toBe('the sender is not an address of any of the campaign’s vendors: an officer must check it and assign it');
+    // Refusals of other kinds: one engagement's words and how many others refused it.
+    const line = heldReasonLine({ ...held.why, code: 'refused', detail: '' });
     expect(line).toBe(
       'the engagement refused it: engagement engagement:vc:v000 refused: the sender x@evil.example is not an address of Vendor v000: an officer must check it and assign it (and 149 more engagements refused it)',
     );
@@ -1278,5 +1281,69 @@ describe('a held reply attached to the closed record of an ended case', () => {
     const attached = await intake.attachLate('vc', messageId, { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
     expect(attached).toMatchObject({ stage: 'closed-no-response', repliedInTime: false, campaignTold: false, campaignNotTold: 'campaign:vc has ended' });
     expect((await documents.lateReplies('vc', 'zoom')).map((r) => r.messageId)).toEqual([messageId]);
+  });
+});
+
+describe('a stranger’s message that names a campaign in its subject', () => {
+  const vendors = ['zoom', 'cisco', 'google'].map((id) => testVendor(id));
+  const houseparty = testVendor('houseparty');
+
+  /** Three engagements in progress and Houseparty's, ended; each refuses by its own rules. */
+  async function campaignOfFour() {
+    const { mailbox, documents } = await setUp();
+    const engagements = new Map(
+      [...vendors, houseparty].map((v) => [
+        v.id,
+        { vendor: v, state: engagementStatusOf('vc', v.id, { vendorName: v.name, contacts: v.contacts, ...(v === houseparty ? { stage: 'closed-no-response' as const } : {}) }) },
+      ]),
+    );
+    const directory: Directory = {
+      engagementByToken: async () => undefined,
+      campaignByReference: async () => ({ campaignId: 'vc', vendorIds: vendors.map((v) => v.id), endedVendorIds: ['houseparty'] }),
+      vendorOf: async ({ vendorId }) => ({ name: engagements.get(vendorId)!.state.vendorName, contacts: engagements.get(vendorId)!.vendor.contacts }),
+    };
+    const intake = new Intake({ mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example', dossier: validatingDossier(engagements) as never });
+    return { mailbox, intake };
+  }
+
+  it('is held saying the sender is none of the campaign’s vendors, not one vendor’s refusal and a count, in English and French', async () => {
+    const { mailbox, intake } = await campaignOfFour();
+    await mailbox.append(await composeReply({ from: 'journalist@gmail.test', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<press@gmail.test>', text: 'A question.' }));
+    await intake.pass();
+    const [held] = await intake.held('vc');
+    expect(held.why.code).toBe('sender-of-no-vendor');
+    const en = 'the sender is not an address of any of the campaign’s vendors: an officer must check it and assign it';
+    expect(heldReasonLine(held.why, 'en')).toBe(en);
+    expect(held.reason).toBe(en);
+    expect(heldReasonText(held.why, 'fr')).toBe('l’expéditeur n’est l’adresse d’aucune des entreprises de la campagne\u00a0: un agent doit le vérifier et rattacher le message');
+    // Each engagement's refusal is kept as data.
+    expect(held.why).toMatchObject({ count: 4, refusals: expect.arrayContaining([expect.objectContaining({ vendor: 'zoom', refusal: { refusal: 'sender-not-vendor', values: { from: 'journalist@gmail.test', vendor: 'Vendor zoom' } } })]) });
+  });
+
+  it('from a vendor’s address under another’s case reference is still held with the engagements’ own refusals', async () => {
+    const { mailbox, intake } = await campaignOfFour();
+    // Houseparty writes after its case ended: that refusal is the reason, not "none of the vendors".
+    await mailbox.append(await composeReply({ from: 'privacy@houseparty.test', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<late@houseparty.test>', text: 'Late.' }));
+    await intake.pass();
+    const [held] = await intake.held('vc');
+    expect(held.why.code).toBe('refused');
+  });
+});
+
+describe('a message sent to a sub-address whose reply token names no engagement', () => {
+  it('is held saying its reply token is unknown, not that it had none, in English and French', async () => {
+    const { mailbox, intake } = await setUp();
+    await mailbox.append(await composeReply({ from: 'probe@outside.test', to: 'case+0123456789abcdef@test.example', subject: 'probe', messageId: '<probe@outside.test>', text: 'x' }));
+    await mailbox.append(await composeReply({ from: 'probe@outside.test', to: 'case@test.example', subject: 'probe', messageId: '<plain@outside.test>', text: 'x' }));
+    await intake.pass();
+    const why = new Map((await intake.held(undefined)).map((h) => [h.messageId, h.why]));
+    expect(why.get('<plain@outside.test>')).toEqual({ code: 'no-match' });
+    expect(why.get('<probe@outside.test>')).toEqual({ code: 'unknown-token' });
+    expect(heldReasonText(why.get('<probe@outside.test>')!, 'en')).toBe(
+      'no engagement matched: no Dossier Message-ID in its threading headers, an unknown reply token in the address it was sent to, no running campaign’s reference in the subject',
+    );
+    expect(heldReasonText(why.get('<probe@outside.test>')!, 'fr')).toBe(
+      'aucun dossier ne correspond\u00a0: ni Message-ID de Dossier dans ses en-têtes de fil, ni jeton de réponse connu dans l’adresse à laquelle il a été envoyé, ni référence d’une campagne en cours dans l’objet',
+    );
   });
 });

@@ -1183,6 +1183,32 @@ describe('a reply attached to a closed record after the version was drafted, on 
   });
 });
 
+describe('the lead’s edits saved after the version went out, on the statement page', () => {
+  it('tells the lead they are saved but not submitted, and the signatory whose approval publishes that they are not in it, in English and French', async () => {
+    const kase = housepartyClosedVersionOneOut();
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+    const zofia = { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' };
+    const shown = statementShownLive(kase);
+    kase.approve({ by: 'Léa', authorityId: 'opc', version: 1 }, '2026-11-26T10:00:00.000Z');
+    expect(await shown('en', lead)).not.toContain('id="unsubmitted-edits"');
+    expect(await shown('en', zofia)).not.toContain('not in version 1');
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Revised.'], fr: ['Révisé.'] }, lessonsLearned: { en: ['Later.'], fr: ['Plus tard.'] } }, '2026-11-26T11:00:00.000Z');
+    expect(kase.draft!.version).toBe(1);
+    expect(visibleText(await shown('en', lead)).replace(/\s+/g, ' ')).toContain(
+      'Your edits to the text since version 1 are saved but not yet submitted: they go out to the signatories with the next version you submit. Approved as it is, version 1 is published without them.',
+    );
+    expect(await shown('fr', lead)).toContain(
+      '<p id="unsubmitted-edits">Vos modifications du texte depuis la version 1 sont enregistrées mais pas encore soumises\u00a0: elles partent aux signataires avec la prochaine version que vous soumettrez. Approuvée telle quelle, la version 1 est publiée sans elles.</p>',
+    );
+    expect(visibleText(await shown('en', zofia)).replace(/\s+/g, ' ')).toContain(
+      'The lead has saved edits to the text that are not in version 1: approved now, the statement is published without them; to have them in it, send this version back with a comment.',
+    );
+    expect(visibleText(await shown('fr', zofia)).replace(/[ \t\r\n]+/g, ' ')).toContain('L’autorité responsable a enregistré des modifications du texte qui ne sont pas dans la version 1\u00a0: approuvée maintenant, la déclaration est publiée sans elles');
+    kase.requestDraft({ by: 'Léa' }, '2026-11-27T15:00:00.000Z');
+    expect(await shown('en', lead)).not.toContain('id="unsubmitted-edits"');
+  });
+});
+
 describe('a held reply attached to the record of a case it reached in time', () => {
   // Sent before the deadline from an address the case did not know: held in the unsorted pen while
   // the case closed without a response, then attached. The officer is told it came in time.
