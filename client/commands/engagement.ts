@@ -3,7 +3,7 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type RecordedText } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type PublicText, type RecordedText } from '../../workflows/types';
 import { wordOf } from '../../activities/templates';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
@@ -12,6 +12,7 @@ import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput, refused } from '../errors';
 import { fields, section, table } from '../output';
 import { cliWording, wordTimeline } from '../timeline-words';
+import { leadReasonOf, withdrawalReasonIn, withdrawalReasonMarked } from '../withdrawal-reason';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText, withAttached } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
@@ -58,8 +59,11 @@ export function engagementCommands(session: Session): Command {
   refArgs(group.command('show'))
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
-        const status = await recordOf(ctx, parseEngagementRef(campaign, vendor));
-        ctx.out.result(status, () => renderStatus(status, ctx.words));
+        const ref = parseEngagementRef(campaign, vendor);
+        const status = await recordOf(ctx, ref);
+        // A reason the lead gave in both languages is printed in the officer's (the JSON keeps the record).
+        const given = await leadReasonOf(await ctx.campaigns(), ref, status);
+        ctx.out.result(status, () => renderStatus(status, ctx.words, given));
       }),
     );
 
@@ -322,7 +326,8 @@ export function renderExtension(status: EngagementStatus, words: CliWords = cliW
   return words.say('engagement.round-deadline-moved', { workflowId: status.workflowId, round, date: words.when(dueDate) });
 }
 
-export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en')): string {
+/** `given`: the lead's reason in both languages, when the engagement was closed or excluded at drafting (client/withdrawal-reason.ts). */
+export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en'), given?: PublicText): string {
   const parts = [
     fields([
       [words.say('heading.engagement'), status.workflowId],
@@ -389,11 +394,11 @@ export function renderStatus(status: EngagementStatus, words: CliWords = cliWord
       ),
     );
   }
-  if (status.withdrawalReason) parts.push(section(words.say('section.withdrawn'), status.withdrawalReason));
+  if (status.withdrawalReason) parts.push(section(words.say('section.withdrawn'), withdrawalReasonIn(status.withdrawalReason, given, words.language).text));
   if (status.deliveryFailures.length) {
     parts.push(section(words.say('section.delivery-failures'), deliveryFailuresTable(status.deliveryFailures, words)));
   }
-  parts.push(section(words.say('section.timeline'), timelineTable(status, words)));
+  parts.push(section(words.say('section.timeline'), timelineTable(status, words, given)));
   return parts.join('\n');
 }
 
@@ -415,9 +420,9 @@ function principleName(principle: Principle, words: CliWords): string {
  * detail included, as the workspace's engagement page words it (client/timeline-words.ts): an entry
  * read as recorded ("open-letter sent", "letter") reads as a sentence in English too.
  */
-function timelineTable(status: EngagementStatus, words: CliWords): string {
-  const worded = wordTimeline(status.timeline, words.language, 'UTC', cliWording(words), status.deliveryFailures);
-  return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.what]));
+function timelineTable(status: EngagementStatus, words: CliWords, given?: PublicText): string {
+  const worded = withdrawalReasonMarked(wordTimeline(status.timeline, words.language, 'UTC', cliWording(words), status.deliveryFailures), status.timeline, given, words.language);
+  return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.said ? `${e.what}${e.said.text}` : e.what]));
 }
 
 async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Promise<string> {
