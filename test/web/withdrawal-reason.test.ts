@@ -27,7 +27,7 @@ const status = engagementStatusOf('vc', 'houseparty', {
 });
 const campaign = { campaignId: 'vc', openCases: [{ vendorId: 'houseparty', action: 'close', reason }], engagements: [], changeRequests: [] };
 
-function page(language: string, openCases = campaign): Promise<string> {
+async function page(language: string, openCases = campaign): Promise<string> {
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
@@ -36,7 +36,7 @@ function page(language: string, openCases = campaign): Promise<string> {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'w'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
-  return app.request('/campaigns/vc/engagements/houseparty', { headers: { cookie } }).then((r) => r.text());
+  return (await app.request('/campaigns/vc/engagements/houseparty', { headers: { cookie } })).text();
 }
 
 describe('a withdrawal reason given in English and French', () => {
