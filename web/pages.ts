@@ -425,7 +425,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const dossier = await deps.dossier();
     const [status, { timeZone, title: campaignTitle }] = await Promise.all([recordOf(dossier, ref), dossier.campaignOf(ref)]);
     // A reason the lead gave in both languages (closed or excluded at drafting) is read in the reader's.
-    const given = await leadReasonOf(await deps.campaigns(), ref, status);
+    // Asked only of a withdrawn case; a campaign out of reach leaves the reason as recorded.
+    const given = status.withdrawalReason ? await deps.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined) : undefined;
     const reason = status.withdrawalReason === undefined ? undefined : withdrawalReasonIn(status.withdrawalReason, given, c.get('language'));
     const view = engagementView(status, user, takeNotice(c), form);
     const sent = formView(form, c.get('language'), timeZone);

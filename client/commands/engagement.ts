@@ -62,7 +62,7 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const status = await recordOf(ctx, ref);
         // A reason the lead gave in both languages is printed in the officer's (the JSON keeps the record).
-        const given = await leadReasonOf(await ctx.campaigns(), ref, status);
+        const given = status.withdrawalReason ? await ctx.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined) : undefined;
         ctx.out.result(status, () => renderStatus(status, ctx.words, given));
       }),
     );
