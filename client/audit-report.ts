@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
-import type { AuditEvent, AuditEventKind, AuditTrail } from './audit';
+import type { AuditEvent, AuditEventKind, AuditTrail, DetailField } from './audit';
 import { sharedSentence as sentence } from './shared-sentence';
 import { notMailedText } from './not-mailed';
 import { MESSAGE_KINDS, type Language } from '../workflows/types';
@@ -19,6 +19,7 @@ import { LayoutDocument, type TextSpan } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDate, formatDateTime, principleTitle } from '../activities/format';
 import { readIntakeActor } from './identity';
+import { readActor } from '../workflows/timeline';
 import { refusalSentence, type RefusalWording } from './refusal-words';
 import { AuthorityNames } from './authority-names';
 import { undrawableCharacters } from '../activities/pdf/fonts';
@@ -49,8 +50,13 @@ interface AuditWording {
   /** A received message's language in words, for the PDF (the CSV gives its code). */
   languages: Record<Language, string>;
   kinds: Record<AuditEventKind, string>;
-  /** An email's kind in words (strings.yaml `message.*`), with its step: `{{kind}} ({{step}})`. */
+  /** An email's kind in words (strings.yaml `message.*`): `{{kind}}` (its step is the Action column's code). */
   message: string;
+  /** An input's fields in the Detail column: one field, the separator, each field's name in words, a yes-or-no value in words. */
+  detailField: string;
+  detailFieldSeparator: string;
+  detailFieldNames: Record<string, string>;
+  detailYesNo: Record<'true' | 'false', string>;
   /** The codes each kind of row carries in `action`, in words. */
   stages: Record<string, string>;
   outcomes: Record<string, string>;
@@ -128,6 +134,10 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
       return actionInWords(event, words);
     case 'actor':
       return actorWords(event.actor, words);
+    case 'action':
+      // An email's step (`letter`, `approval-request-v1-opc`) names it in its case; its kind, which the
+      // step implies, is said in words in `actionInWords` (the column once read "open-letter letter").
+      return EMAIL_KINDS.has(event.kind) && event.step ? event.step : event.action;
     case 'detail':
       // Why an email was not sent is a code: said in the export's language, as the workspace says it.
       return event.notSent !== undefined ? words.notSentBecause(event.notSent) : detailOf(event, words);
@@ -136,10 +146,32 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
   }
 }
 
-/** Who acted, as recorded; the intake, which acts for no officer, said so with the mailbox it reads and its host. */
+const EMAIL_KINDS = new Set<AuditEventKind>(['email-sent', 'email-refused', 'email-not-sent']);
+
+/**
+ * Who acted, as recorded; the intake, which acts for no officer, said so with the mailbox it reads and
+ * its host. In another language than English, the engine and how a person acted ("signed in", "CLI",
+ * English words in the record) are said as the workspace says them (strings.yaml `actor.*`); the
+ * English export keeps the identity as the server recorded it.
+ */
 function actorWords(actor: string, words: Words): string {
   const intake = readIntakeActor(actor);
-  return intake ? fill(words.actors.intake, intake) : actor;
+  if (intake) return fill(words.actors.intake, intake);
+  if (words.language === 'en') return actor;
+  const reading = readActor(actor);
+  return reading.code === undefined ? actor : sentence(words.language, `actor.${reading.code}`, reading);
+}
+
+/** An input's fields, each by its name in the export's language (a name the template lacks, as recorded). */
+function fieldsInWords(fields: readonly DetailField[], words: Words): string {
+  return fields
+    .map(({ name, value }) =>
+      fill(words.detailField, {
+        label: words.detailFieldNames[name] ?? name,
+        value: typeof value === 'boolean' ? words.detailYesNo[String(value) as 'true' | 'false'] : String(value),
+      }),
+    )
+    .join(words.detailFieldSeparator);
 }
 
 /** The row's own detail, then what the trail records about it, each said in the export's language. */
@@ -152,7 +184,8 @@ function detailOf(event: AuditEvent, words: Words): string {
 /** The parts of `detailOf`, the recorded detail of a received message as a span in its own language. */
 function detailRuns(event: AuditEvent, words: Words): (string | TextSpan)[] {
   const { notes } = words;
-  const detail = event.detail && event.language ? { text: event.detail, language: event.language } : event.detail;
+  const recorded = event.fields?.length ? fieldsInWords(event.fields, words) : event.detail;
+  const detail = recorded && event.language ? { text: recorded, language: event.language } : recorded;
   return [
     event.authority ? fill(notes.authority, { name: event.authority[words.language] }) : '',
     detail,
@@ -195,7 +228,7 @@ function actionInWords(event: AuditEvent, words: Words): string {
     case 'email-refused':
     case 'email-not-sent':
       if (!event.messageKind) return action;
-      return fill(words.message, { kind: words.messageKind(event.messageKind), step: event.step });
+      return fill(words.message, { kind: words.messageKind(event.messageKind) });
     case 'email-received':
       return words.inboundKinds[action] ?? action;
     case 'case-opened':

@@ -41,6 +41,12 @@ export const AUDIT_EVENT_KINDS = [
 ] as const;
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 
+/** One field of an input, by the workflow's name for it (`receivedAt`, `confirmsPublication`); a long text clipped, a list joined with ` | `. */
+export interface DetailField {
+  name: string;
+  value: string | number | boolean;
+}
+
 export interface AuditEvent {
   /** ISO timestamp, as the server recorded the event. */
   at: string;
@@ -107,6 +113,8 @@ export interface AuditEvent {
   unreadableError?: string;
   /** What the workflow recorded in its own words (an input's fields, a failure's message, a subject line). */
   detail?: string;
+  /** Where `detail` lists an input's fields: each apart, by the workflow's name for it, for the report to name in the export's language. */
+  fields?: DetailField[];
   messageId?: string;
   recipients?: string[];
   documentName?: string;
@@ -442,7 +450,7 @@ class HistoryReader {
           kind: 'case-opened',
           actor: (typeof startedBy === 'string' && startedBy.trim()) || e.workflowExecutionStartedEventAttributes.identity || 'dossier',
           action: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '',
-          detail: this.describe(input, ['vendor', 'campaign', 'revision', 'startedBy']),
+          ...this.describe(input, ['vendor', 'campaign', 'revision', 'startedBy']),
           ...(typeof revision === 'number' ? { revision } : {}),
         },
         input,
@@ -480,7 +488,7 @@ class HistoryReader {
       // A signal one workflow sends another (the campaign withdrawing a vendor) carries the server's
       // own identity (`history-service`); the sender's workflow id says who it was.
       const sender = a.externalWorkflowExecution?.workflowId || a.identity || 'dossier';
-      this.push({ at, kind: 'signal', actor: byOf(input) ?? sender, action: a.signalName ?? '', detail: this.describe(input) }, input);
+      this.push({ at, kind: 'signal', actor: byOf(input) ?? sender, action: a.signalName ?? '', ...this.describe(input) }, input);
     } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
       const stage = e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields?.DossierStage;
       if (stage) {
@@ -584,8 +592,8 @@ class HistoryReader {
     const kind: AuditEventKind = name === 'approveStatement' || name === 'requestChanges' || name === 'withdrawApproval' ? 'approval' : 'officer-action';
     // An approval's authority is named as the campaign file names it; an id the campaign does not have stays as recorded.
     const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId)?.name : undefined;
-    const detail = this.describe(value, authority ? ['authorityId'] : []);
-    this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, detail, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
+    const described = this.describe(value, authority ? ['authorityId'] : []);
+    this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, ...described, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
   }
 
   /**
@@ -624,7 +632,7 @@ class HistoryReader {
     if (task.type === 'renderStatement' && typeof render?.statement?.version === 'number' && !(result instanceof Unreadable)) {
       // No officer action marks these: the workflow drafts a version once it can, and publishes once all approved.
       const action = render.draft === false ? 'statement-published' : 'statement-draft';
-      this.push({ at, kind: 'statement', actor: 'dossier', action, version: render.statement.version, detail: this.describe(result) }, result);
+      this.push({ at, kind: 'statement', actor: 'dossier', action, version: render.statement.version, ...this.describe(result) }, result);
       return;
     }
     if (task.type !== 'sendMessage') {
@@ -671,16 +679,21 @@ class HistoryReader {
     }
   }
 
-  /** A short description of an input: its scalar fields (not the officer, not long texts in full). */
-  private describe(input: unknown, skip: string[] = []): string {
-    if (!input || input instanceof Unreadable || typeof input !== 'object') return '';
-    const parts: string[] = [];
-    for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
-      if (key === 'by' || skip.includes(key)) continue;
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') parts.push(`${key}: ${clip(String(value))}`);
-      else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) parts.push(`${key}: ${clip(value.join(' | '))}`);
+  /**
+   * A short description of an input: its scalar fields (not the officer, not long texts in full), as
+   * `name: value; …` in the workflow's own names, and the same fields apart for the report to name in
+   * the export's language.
+   */
+  private describe(input: unknown, skip: string[] = []): Pick<AuditEvent, 'detail' | 'fields'> {
+    if (!input || input instanceof Unreadable || typeof input !== 'object') return { detail: '' };
+    const fields: DetailField[] = [];
+    for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
+      if (name === 'by' || skip.includes(name)) continue;
+      if (typeof value === 'string') fields.push({ name, value: clip(value) });
+      else if (typeof value === 'number' || typeof value === 'boolean') fields.push({ name, value });
+      else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) fields.push({ name, value: clip(value.join(' | ')) });
     }
-    return parts.join('; ');
+    return { detail: fields.map(({ name, value }) => `${name}: ${String(value)}`).join('; '), ...(fields.length ? { fields } : {}) };
   }
 
   /**

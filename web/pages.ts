@@ -57,6 +57,7 @@ import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
 import { actorWords, entryWords, wordTimeline, type WordedEntry } from './timeline';
+import { leadReasonOf, withdrawalReasonIn, withdrawalReasonMarked } from '../client/withdrawal-reason';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -429,6 +430,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
     const [status, { timeZone, title: campaignTitle }] = await Promise.all([recordOf(dossier, ref), dossier.campaignOf(ref)]);
+    // A reason the lead gave in both languages (closed or excluded at drafting) is read in the reader's.
+    // Asked only of a withdrawn case; a campaign out of reach leaves the reason as recorded.
+    const given = status.withdrawalReason ? await deps.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined) : undefined;
+    const reason = status.withdrawalReason === undefined ? undefined : withdrawalReasonIn(status.withdrawalReason, given, c.get('language'));
     const view = engagementView(status, user, takeNotice(c), form);
     const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
@@ -442,7 +447,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone,
       ...view,
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
-      timeline: subjectsMarked(wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures), status),
+      timeline: withdrawalReasonMarked(subjectsMarked(wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures), status), status.timeline, given, c.get('language')),
+      // Marked with its language only where it is not the page's (WCAG 3.1.2).
+      withdrawal: reason && { text: reason.text, lang: reason.lang !== c.get('language') ? reason.lang : undefined },
       correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views, status.deliveryFailures) })),
       deliveryFailures: status.deliveryFailures.map((f) => ({
         ...f,

@@ -3,7 +3,7 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type RecordedText } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type PublicText, type RecordedText } from '../../workflows/types';
 import { wordOf } from '../../activities/templates';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
@@ -12,6 +12,7 @@ import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput, refused } from '../errors';
 import { fields, section, table } from '../output';
 import { cliWording, wordTimeline } from '../timeline-words';
+import { leadReasonOf, withdrawalReasonIn, withdrawalReasonMarked } from '../withdrawal-reason';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText, withAttached } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
@@ -60,7 +61,9 @@ export function engagementCommands(session: Session): Command {
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
         const ref = parseEngagementRef(campaign, vendor);
         const [status, timeZone] = await Promise.all([recordOf(ctx, ref), zoneToShow(ctx, ref)]);
-        ctx.out.result(status, () => renderStatus(status, ctx.words, timeZone));
+        // A reason the lead gave in both languages is printed in the officer's (the JSON keeps the record).
+        const given = status.withdrawalReason ? await ctx.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined) : undefined;
+        ctx.out.result(status, () => renderStatus(status, ctx.words, timeZone, given));
       }),
     );
 
@@ -335,8 +338,11 @@ export function renderExtension(status: EngagementStatus, words: CliWords = cliW
   return words.say('engagement.round-deadline-moved', { workflowId: status.workflowId, round, date: words.dueDay(dueDate, timeZone) });
 }
 
-/** `timeZone`: the campaign's (`campaignTimeZone`), the due dates' days are shown in; without it, UTC instants. */
-export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en'), timeZone?: string): string {
+/**
+ * `timeZone`: the campaign's (`campaignTimeZone`), the due dates' days are shown in; without it, UTC instants.
+ * `given`: the lead's reason in both languages, when the engagement was closed or excluded at drafting (client/withdrawal-reason.ts).
+ */
+export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en'), timeZone?: string, given?: PublicText): string {
   const parts = [
     fields([
       [words.say('heading.engagement'), status.workflowId],
@@ -403,11 +409,11 @@ export function renderStatus(status: EngagementStatus, words: CliWords = cliWord
       ),
     );
   }
-  if (status.withdrawalReason) parts.push(section(words.say('section.withdrawn'), status.withdrawalReason));
+  if (status.withdrawalReason) parts.push(section(words.say('section.withdrawn'), withdrawalReasonIn(status.withdrawalReason, given, words.language).text));
   if (status.deliveryFailures.length) {
     parts.push(section(words.say('section.delivery-failures'), deliveryFailuresTable(status.deliveryFailures, words)));
   }
-  parts.push(section(words.say('section.timeline'), timelineTable(status, words, timeZone)));
+  parts.push(section(words.say('section.timeline'), timelineTable(status, words, timeZone, given)));
   return parts.join('\n');
 }
 
@@ -430,9 +436,14 @@ function principleName(principle: Principle, words: CliWords): string {
  * read as recorded ("open-letter sent", "letter") reads as a sentence in English too. The days it
  * names (a deadline moved "to 18 January") are days in `timeZone`; when each entry happened stays UTC.
  */
-function timelineTable(status: EngagementStatus, words: CliWords, timeZone?: string): string {
-  const worded = wordTimeline(status.timeline, words.language, timeZone ?? 'UTC', cliWording(words, timeZone), status.deliveryFailures);
-  return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.what]));
+function timelineTable(status: EngagementStatus, words: CliWords, timeZone?: string, given?: PublicText): string {
+  const worded = withdrawalReasonMarked(
+    wordTimeline(status.timeline, words.language, timeZone ?? 'UTC', cliWording(words, timeZone), status.deliveryFailures),
+    status.timeline,
+    given,
+    words.language,
+  );
+  return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.said ? `${e.what}${e.said.text}` : e.what]));
 }
 
 async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Promise<string> {

@@ -57,10 +57,10 @@ describe('an officer action the case accepted, then refused while carrying it ou
   it('quotes a reason that carries no code as the system’s text, after its failure type in the export’s language', async () => {
     const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
     expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain(
-      'extendBy: 10 working days; not done, the case refused it (the deadline extension was refused once the new date was counted); the system\'s text, as recorded and untranslated: “the response is already recorded: there is no deadline to extend”',
+      'extended by: 10 working days; not done, the case refused it (the deadline extension was refused once the new date was counted); the system\'s text, as recorded and untranslated: “the response is already recorded: there is no deadline to extend”',
     );
     expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain(
-      'extendBy: 10 working days\u202f; non effectué, le dossier l’a refusé (prolongation du délai refusée une fois la nouvelle date calculée)\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u202fthe response is already recorded: there is no deadline to extend\u202f»',
+      'prolongation\u00a0: 10 working days\u202f; non effectué, le dossier l’a refusé (prolongation du délai refusée une fois la nouvelle date calculée)\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u202fthe response is already recorded: there is no deadline to extend\u202f»',
     );
   });
 
@@ -144,7 +144,7 @@ describe('an approval of the statement and its withdrawal', () => {
     expect(approvedEn).toContain('authority: Office of the Privacy Commissioner of Canada; version: 2');
     expect(changesEn).toContain('authority: Swiss Federal Data Protection and Information Commissioner; version: 2; comment: Shorter.');
     const [approvedFr] = rows('fr');
-    expect(approvedFr).toContain('autorité\u00a0: Commissariat à la protection de la vie privée du Canada\u202f; version: 2');
+    expect(approvedFr).toContain('autorité\u00a0: Commissariat à la protection de la vie privée du Canada\u202f; version de la déclaration\u00a0: 2');
     for (const row of [...rows('en'), ...rows('fr')]) expect(row).not.toMatch(/\bopc\b|\bfdpic\b/);
   });
 });

@@ -39,7 +39,7 @@ describe('audit export wording', () => {
     const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
     const text = (await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
     expect(text).toContain('Ouverture du dossier · dossier d’une entreprise');
-    expect(text).toContain('Courriel envoyé · lettre ouverte (letter)');
+    expect(text).toContain('Courriel envoyé · lettre ouverte Dossier');
     expect(text).toContain('Étape · réponse attendue');
     expect(text).toContain('Clôture du dossier · clos sans réponse');
     expect(text).toContain('Révision du code des flux de Dossier au démarrage du dossier : 3');
@@ -51,8 +51,8 @@ describe('audit export wording', () => {
     const [header, ...rows] = parseCsv(auditCsv(trail, { language: 'en' }));
     expect(header!.slice(0, 11)).toEqual(['Time (UTC)', 'Case', 'Event', 'Who', 'Action', 'Detail', 'Message-ID', 'Recipients', 'Document', 'SHA-256', 'Statement version']);
     const column = (name: string) => rows.map((r) => r[header!.indexOf(name)]);
-    expect(column('Action')).toEqual(['engagement', 'open-letter letter', 'awaiting-response', 'closed-no-response']);
-    expect(column('Action (in words)')).toEqual(['engagement with a vendor', 'open letter (letter)', 'awaiting the response', 'closed without a response']);
+    expect(column('Action')).toEqual(['engagement', 'letter', 'awaiting-response', 'closed-no-response']);
+    expect(column('Action (in words)')).toEqual(['engagement with a vendor', 'open letter', 'awaiting the response', 'closed without a response']);
     expect(column("Revision of Dossier's workflow code the case started with")).toEqual(['3', '', '', '']);
     expect(column('Detail')[0]).toBe('');
   });
@@ -69,7 +69,7 @@ describe('audit export wording', () => {
     for (const language of LANGUAGES) {
       const [header, ...rows] = parseCsv(auditCsv(trail, { language }));
       const inWords = rows.map((r) => r[header!.indexOf(language === 'en' ? 'Action (in words)' : 'Action (en clair)')]);
-      expect(inWords, language).toEqual([...MESSAGE_KINDS.map((k) => `${views.text(language, `message.${k}`)} (s1)`), 'carrier-pigeon (s1)']);
+      expect(inWords, language).toEqual([...MESSAGE_KINDS.map((k) => views.text(language, `message.${k}`)), 'carrier-pigeon']);
     }
     const audit = parse(readFileSync(join(TEMPLATES_DIR, 'audit.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
     for (const language of LANGUAGES) expect(Object.keys(audit[language]!), language).not.toContain('messageKinds');
@@ -115,7 +115,8 @@ describe('a message the activity chose not to send', () => {
     expect(frRow![frHeader!.indexOf('Événement')]).toBe('Courriel non envoyé');
     expect(frRow![frHeader!.indexOf('Détail')]).toBe(views.text('fr', 'not-mailed.letter-not-accepted'));
     const french = (await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
-    expect(french).toContain(`Courriel non envoyé · ${views.text('fr', 'message.statement-notice')} (statement-notice-v1-vendor-zoom)`);
+    expect(french).toContain(`Courriel non envoyé · ${views.text('fr', 'message.statement-notice')} Dossier`);
+    expect(french).not.toContain('(statement-notice-v1-vendor-zoom)');
     expect(french).toContain('le serveur de messagerie n’avait accepté aucune de ses lettres');
     expect(french).not.toMatch(/mail server|not sent/);
   });
@@ -164,11 +165,11 @@ describe('a statement notice the campaign workflow itself left out', () => {
     ]);
     const views = loadViews();
     const [header, ...rows] = csvRows(auditCsv(trail, { language: 'fr' }));
-    const early = rows.find((r) => r[header!.indexOf('Action')] === 'statement-notice statement-notice-v2-vendor-early')!;
+    const early = rows.find((r) => r[header!.indexOf('Action')] === 'statement-notice-v2-vendor-early')!;
     expect(early[header!.indexOf('Événement')]).toBe('Courriel non envoyé');
     expect(early[header!.indexOf('Détail')]).toBe(views.text('fr', 'not-mailed.never-started'));
     const [enHeader, ...enRows] = csvRows(auditCsv(trail, { language: 'en' }));
-    const gone = enRows.find((r) => r[enHeader!.indexOf('Action')] === 'statement-notice statement-notice-v2-vendor-gone')!;
+    const gone = enRows.find((r) => r[enHeader!.indexOf('Action')] === 'statement-notice-v2-vendor-gone')!;
     expect(gone[enHeader!.indexOf('Event')]).toBe('Email not sent');
     expect(gone[enHeader!.indexOf('Detail')]).toBe(views.text('en', 'not-mailed.letter-undelivered'));
   });
@@ -292,7 +293,7 @@ describe('the statement’s versions and its publication', () => {
     const published = rows.find((r) => r[header!.indexOf('Action')] === 'statement-published')!;
     expect(published[header!.indexOf('Événement')]).toBe('Déclaration');
     expect(published[header!.indexOf('Action (en clair)')]).toBe('déclaration publiée');
-    expect(published[header!.indexOf('Détail')]).toBe('en: vc/statement-v2.en.pdf; fr: vc/statement-v2.fr.pdf');
+    expect(published[header!.indexOf('Détail')]).toBe('anglais\u00a0: vc/statement-v2.en.pdf\u202f; français\u00a0: vc/statement-v2.fr.pdf');
     const [enHeader, ...enRows] = csvRows(auditCsv(trail, { language: 'en' }));
     expect(enRows.map((r) => r[enHeader!.indexOf('Action (in words)')])).toEqual(['campaign', "version written for the co-signatories' approval", "version written for the co-signatories' approval", 'statement published']);
   });

@@ -1,0 +1,71 @@
+// The reason an engagement was closed or excluded at drafting, which the lead gave in English and
+// French: the engagement page, its timeline and the CLI's `engagement show` read it in the reader's
+// language, and mark a text in the other language with it (WCAG 3.1.2). Checked on plain values.
+import { describe, expect, it } from 'vitest';
+import { createWebApp } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
+import { CookieSealer } from '../../web/session';
+import { renderStatus } from '../../client/commands/engagement';
+import { cliWords } from '../../client/cli-words';
+import { withdrawalReasonIn } from '../../client/withdrawal-reason';
+import { engagementStatusOf } from '../helpers/fixtures';
+
+const secret = 'a-test-session-secret-of-at-least-32-characters';
+const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+
+const reason = {
+  en: 'The company was acquired and its service closed before it responded.',
+  fr: 'L’entreprise a été rachetée et son service fermé avant qu’elle ne réponde.',
+};
+// The engagement records the English (the campaign signals one string); the campaign keeps both.
+const status = engagementStatusOf('vc', 'houseparty', {
+  vendorName: 'Houseparty',
+  stage: 'withdrawn',
+  withdrawalReason: reason.en,
+  endedAt: '2020-12-01T10:00:00.000Z',
+  timeline: [{ at: '2020-12-01T10:00:00.000Z', by: 'Lena Lead', what: 'withdrawn', detail: reason.en }],
+});
+const campaign = { campaignId: 'vc', openCases: [{ vendorId: 'houseparty', action: 'close', reason }], engagements: [], changeRequests: [] };
+
+async function page(language: string, openCases = campaign): Promise<string> {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }) }) as never,
+    campaigns: async () => ({ status: async () => openCases }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'w'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  return (await app.request('/campaigns/vc/engagements/houseparty', { headers: { cookie } })).text();
+}
+
+describe('a withdrawal reason given in English and French', () => {
+  it('is shown in French on the French engagement page, in its facts and its timeline', async () => {
+    const html = await page('fr');
+    expect(html).toContain(`<dd id="withdrawal-reason">${reason.fr}</dd>`);
+    expect(html).toContain(`<span lang="fr">${reason.fr}</span>`);
+    expect(html).not.toContain('The company was acquired');
+  });
+
+  it('is shown in English on the English page', async () => {
+    const html = await page('en');
+    expect(html).toContain(`<dd id="withdrawal-reason">${reason.en}</dd>`);
+    expect(html).not.toContain('rachetée');
+  });
+
+  it('falls back to the other language, marked with it, where the reader’s was not given', async () => {
+    const html = await page('fr', { ...campaign, openCases: [{ vendorId: 'houseparty', action: 'close', reason: { en: reason.en, fr: '' } }] });
+    expect(html).toContain(`<dd id="withdrawal-reason" lang="en">${reason.en}</dd>`);
+  });
+
+  it('is printed in French by `dossier --lang fr engagement show`, in its section and its timeline', () => {
+    const text = renderStatus(status, cliWords('fr'), undefined, reason);
+    expect(text).toContain(reason.fr);
+    expect(text).not.toContain('The company was acquired');
+  });
+
+  it('leaves a reason an officer typed (no pair from the campaign) as recorded', () => {
+    expect(withdrawalReasonIn('Vendor left the market', reason, 'fr')).toEqual({ text: 'Vendor left the market' });
+    expect(withdrawalReasonIn('Vendor left the market', undefined, 'fr')).toEqual({ text: 'Vendor left the market' });
+  });
+});
