@@ -9,29 +9,42 @@ import { describeIntakeConfig } from './config';
 import { openIntake } from './open';
 
 async function main(): Promise<void> {
-  // Its own Prometheus endpoint (the SDK runtime's exporter, as the worker's): the intake is a process apart.
-  const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS');
-  if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', shutdownSignals: [] });
-  const opened = await openIntake(process.env, (line) => console.log(line), undefined, metricsAddress ? Runtime.instance().metricMeter : undefined);
-  console.log(`Intake               ${describeIntakeConfig(opened.config)}`);
-  if (metricsAddress) console.log(`Intake metrics       http://${metricsAddress}/metrics`);
+  // Listening from the start, and for good: a stop asked for while the intake opens ends the process
+  // there (nothing is in hand yet), and a second signal (the terminal's Ctrl-C, then `npm start`'s
+  // SIGTERM) must not end it by default while it records the message in hand.
   const stop = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  let running = false;
+  stop.signal.addEventListener('abort', () => {
+    if (!running) process.exit(0);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop.abort());
   // Spawned by `npm start` (spawn.ts): the end of stdin means that process died without stopping it.
   const watchesParent = process.env.DOSSIER_INTAKE_STOPS_WITH_PARENT === '1';
   if (watchesParent) {
     process.stdin.once('end', () => stop.abort());
     process.stdin.resume();
   }
+  // Its own Prometheus endpoint (the SDK runtime's exporter, as the worker's): the intake is a process apart.
+  const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS');
+  if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', shutdownSignals: [] });
+  const opened = await openIntake(process.env, (line) => console.log(line), undefined, metricsAddress ? Runtime.instance().metricMeter : undefined);
+  console.log(`Intake               ${describeIntakeConfig(opened.config)}`);
+  if (metricsAddress) console.log(`Intake metrics       http://${metricsAddress}/metrics`);
+  running = true;
   try {
     await opened.intake.run(stop.signal);
   } finally {
     await opened.close();
-    if (watchesParent) process.stdin.destroy();
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// Exits once the intake has stopped rather than when nothing is left open: the SDK's Runtime (its
+// metrics endpoint, its log forwarding) keeps the event loop alive for good, and an intake that had
+// stopped reading mail went on holding its port and ignoring SIGTERM until it was killed.
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -2,7 +2,6 @@
 // production, so a slow mailbox never holds up the worker. Stopping it sends SIGTERM and waits: the
 // intake finishes the message in hand first.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 
 export interface IntakeProcess {
@@ -17,7 +16,16 @@ export function spawnIntake(env: NodeJS.ProcessEnv): IntakeProcess {
     env: { ...env, DOSSIER_INTAKE_STOPS_WITH_PARENT: '1' },
     stdio: ['pipe', 'inherit', 'inherit'],
   });
-  const exited = once(child, 'exit');
+  // Resolves however the intake ends, and never rejects: `once(child, 'exit')` rejects on an 'error'
+  // event (a signal that could not be sent), which, with nobody awaiting it before stop(), would end
+  // `npm start` there and then. An intake that never started has nothing to wait for.
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.on('error', (err) => {
+      console.error(`intake: ${err.message}`);
+      if (child.pid === undefined) resolve();
+    });
+  });
   return {
     pid: child.pid,
     async stop() {

@@ -214,7 +214,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         }
       } catch (err) {
         if (err instanceof SignInWithdrawn) {
-          console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: ${loggableError(err)}`);
+          // An ordinary end (an account disabled, a grant revoked, a development provider restarted):
+          // one line, as the log's other entries; a stack would only say where the answer was read.
+          console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: ${loggable(err.message)}`);
           session = undefined;
         } else if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
           // The store that keeps one refresh per old token (web/token-refresh.ts) is out of reach:
@@ -371,7 +373,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
    */
   const signInFailed = (c: Context<WebEnv>, err: unknown, messageKey: string, status: 400 | 502 | 503) => {
     const reference = randomBytes(4).toString('hex').toUpperCase();
-    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${providerWords(err)}${loggableError(err)}`);
+    // The provider's answer (a locked account, a cancelled consent) says it all, on one line; a
+    // provider out of reach, or a fault here, keeps its stack.
+    const words = providerWords(err);
+    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${words}${words ? loggable(String(err)) : loggableError(err)}`);
     const language = c.get('language');
     const detail = views.text(language, 'error.sign-in-reference', { reference });
     return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey, detail, detailWorded: true }), status);

@@ -17,6 +17,7 @@ import { startWorkspaceFor } from '../web/start';
 import { spawnIntake, type IntakeProcess } from '../intake/spawn';
 import { describeConfig, parseWorkerConfig } from './config';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
+import { outlastRepeatedStopSignals } from './stop-signals';
 import { defaultMetricsAddress, installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
 
@@ -30,6 +31,17 @@ export async function runMainJob(argv: string[]): Promise<void> {
   for (const line of unreadSettingWarnings(process.env)) console.warn(line);
   const metricsAddress = metricsAddressFrom(process.env) ?? (await defaultMetricsAddress());
   installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_METRICS_ADDRESS' });
+  // Once the SDK listens for Ctrl-C, and not before (a first one would then go unheard): npm's copy
+  // of the terminal's (worker/stop-signals.ts) must not cut the stop short.
+  const signals = outlastRepeatedStopSignals();
+  try {
+    await runJob(withWorker, metricsAddress);
+  } finally {
+    signals.release();
+  }
+}
+
+async function runJob(withWorker: boolean, metricsAddress: string): Promise<void> {
   // Approval emails link to the workspace, so the worker learns its address; so do the workers started
   // beside this set-up (`npm run worker`, the demo), from embedded.json. A set-up found running keeps
   // the address it recorded.

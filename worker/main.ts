@@ -10,6 +10,7 @@ import { OFFICER_DIGEST_SCHEDULE_ID } from '../workflows/officer-digest';
 import { describeConfig, parseWorkerConfig, type WorkerConfig } from './config';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { startUpFailureMessage } from './start-up-errors';
+import { outlastRepeatedStopSignals } from './stop-signals';
 import { installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
 
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
     await config.store?.close();
     throw err;
   }
+  // npm passes the terminal's Ctrl-C on: a second SIGINT must not end the process while in-flight
+  // activities finish (worker/stop-signals.ts). The process exits once the worker has stopped.
+  outlastRepeatedStopSignals();
   console.log(`Dossier worker: ${describeConfig(config)}`);
   // Off unless asked for (unlike `npm start`): an operator who expected a scrape target learns why there is none.
   console.log(metricsAddress ? `Metrics: http://${metricsAddress}/metrics` : 'Metrics: off (set DOSSIER_METRICS_ADDRESS, e.g. 0.0.0.0:9464, to serve /metrics)');

@@ -7,7 +7,7 @@ import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInpu
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp as createApp, sameSiteReturnPath } from '../../web/app';
 import { AuthorizationResponseError } from 'openid-client';
-import { displayNameOf, SignInError, SignInNeedsThePerson, type OidcSignIn } from '../../web/oidc';
+import { displayNameOf, SignInError, SignInNeedsThePerson, SignInWithdrawn, type OidcSignIn } from '../../web/oidc';
 import { NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
@@ -592,6 +592,8 @@ describe('a sign-in the identity provider refused or could not complete', () => 
       expect(logged[0]).toMatch(/^web: GET \/auth\/callback: /);
       expect(logged[0]).toContain('Account jdoe locked by policy LDAP-7%0D%0Aweb: FORGED BY THE PROVIDER');
       expect(lines.filter((l) => l.startsWith('web: FORGED'))).toEqual([]);
+      // The provider's refusal is the person's outcome, not a fault of the workspace: no stack follows.
+      expect(lines.filter((l) => l.trim()), 'the whole entry').toEqual(logged);
     }
   });
 
@@ -639,6 +641,36 @@ describe('what a request can write into the server’s log', () => {
     const lines = await logLines(async () => expect((await app.request(`/campaigns/vc/engagements/zoom/mail/sent/letter${forged}`, { headers: { cookie } })).status).toBe(500));
     const requests = lines.filter((l) => /^web: /.test(l));
     expect(requests).toEqual(['web: GET /campaigns/vc/engagements/zoom/mail/sent/letter%0D%0Aweb: FORGED: Error: cannot read "letter%0D%0Aweb: FORGED BY THE ERROR"']);
+  });
+});
+
+describe('what the log keeps of an ordinary end of a session', () => {
+  // The roles are due for their re-check, with the refresh token the provider gave at sign-in.
+  const dueForRecheck = (subject: string) =>
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 't', user: { subject, name: 'Léa', roles: ['lead-officer'] }, refreshToken: 'old-token', rolesCheckedAt: 0, expiresAt: Date.now() + 60_000 })}`;
+  const workspace = (recheck: OidcSignIn['recheck']) =>
+    createWebApp({
+      config,
+      signIn: { recheck } as OidcSignIn,
+      dossier: async () => ({ findCampaigns: async () => [] }) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+
+  it('is one line, no stack, when the provider refuses the refresh token (a provider restarted, an account disabled)', async () => {
+    const refused = new SignInWithdrawn("the identity provider refused the session's refresh token: grant request is invalid", { cause: new Error('invalid_grant') });
+    const app = workspace(async () => Promise.reject(refused));
+    const lines = await logLines(async () => expect((await app.request('/campaigns', { headers: { cookie: dueForRecheck('lead' + String.fromCharCode(10) + 'web: FORGED') } })).status).toBe(303));
+    expect(lines.filter((l) => l.trim())).toEqual([
+      "web: GET /campaigns: the session of lead%0Aweb: FORGED ended: the identity provider refused the session's refresh token: grant request is invalid",
+    ]);
+  });
+
+  it('keeps its stack for a fault: a re-check that failed for another reason', async () => {
+    const app = workspace(async () => Promise.reject(new TypeError('recheck is broken')));
+    const lines = await logLines(async () => app.request('/campaigns', { headers: { cookie: dueForRecheck('lead') } }));
+    expect(lines[0]).toMatch(/^web: GET \/campaigns: sign-in failed, reference [0-9A-F]{8}: TypeError: recheck is broken$/);
+    expect(lines.filter((l) => /^\s+at /.test(l)).length).toBeGreaterThan(0);
   });
 });
 
