@@ -1268,6 +1268,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
               replyNote: views.text(language, 'reply-in-time.recorded', { date: views.date(v.repliedInTimeAt, language, campaignTimeZone(draft.campaign)) }),
             }
           : {}),
+        // Or one the lead closed after it had responded, as the version says.
+        ...(v.stage === 'closed-by-lead' && v.respondedAt
+          ? { replyNote: views.text(language, 'response-before-closing.recorded', { date: views.date(v.respondedAt, language, campaignTimeZone(draft.campaign)) }) }
+          : {}),
       })),
       // What led to this version: the change requests on earlier versions, newest first.
       history: [...status.changeRequests]
