@@ -25,6 +25,7 @@ import { letterCopyRefusal } from '../client/letter-copy';
 import { letterCopyStep } from '../workflows/campaign-state';
 import {
   DEMONSTRATION_RESULTS,
+  DECIDED_STAGES,
   ENGAGEMENT_STAGES,
   ID_PATTERN,
   FINAL_STAGES,
@@ -53,6 +54,7 @@ import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from 
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
+import { stageAsDecided } from '../workflows/campaign-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -276,12 +278,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const campaignId = c.req.param('campaign');
     const stageParam = c.req.query('stage');
-    const stage = (ENGAGEMENT_STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as EngagementStage) : undefined;
+    const shownStage = (BOARD_STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as BoardStage) : undefined;
+    // Closed by the lead and excluded are withdrawn engagements, told apart by the campaign's decisions:
+    // those three are listed whole and filtered here, as a sorted board is paged here.
+    const byDecision = shownStage === 'withdrawn' || (DECIDED_STAGES as readonly string[]).includes(shownStage ?? '');
+    const stage: EngagementStage | undefined = byDecision ? 'withdrawn' : (shownStage as EngagementStage | undefined);
     const overdue = c.req.query('overdue') === '1';
     const sortParam = c.req.query('sort');
     const sort = (BOARD_SORTS as readonly string[]).includes(sortParam ?? '') ? (sortParam as (typeof BOARD_SORTS)[number]) : undefined;
     const descending = sort !== undefined && c.req.query('dir') === 'desc';
-    const pageParam = sort ? undefined : c.req.query('page') || undefined;
+    const pageParam = sort || byDecision ? undefined : c.req.query('page') || undefined;
     const pageToken = pageParam === undefined ? undefined : pageLinks.open(pageParam);
     if (pageParam !== undefined && pageToken === undefined) return noSuchPage(c);
     // Sorted, where the page starts; unsorted, only how the rows are numbered (the token says where).
@@ -297,7 +303,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let nextPage: string | undefined;
     let board: CampaignBoardView;
     try {
-      if (sort) {
+      if (sort || byDecision) {
         let all: EngagementSummary[];
         [board, all] = await Promise.all([
           timing.time('campaign', () => campaigns.board(campaignId)),
@@ -320,13 +326,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       throw err;
     }
     const timeZone = board.timeZone ?? 'UTC';
-    let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views, timeZone));
-    if (sort) {
-      rows.sort(compareRows(sort));
+    let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views, timeZone, board.endedByLead));
+    if (byDecision) {
+      rows = rows.filter((r) => r.stage === shownStage);
+      matching = rows.length;
+    }
+    if (sort || byDecision) {
+      if (sort) rows.sort(compareRows(sort));
       if (descending) rows.reverse();
       rows = rows.slice(from, from + pageSize);
     }
-    const filterParams = { ...(stage ? { stage } : {}), ...(overdue ? { overdue: '1' } : {}) };
+    const filterParams = { ...(shownStage ? { stage: shownStage } : {}), ...(overdue ? { overdue: '1' } : {}) };
     const link = (params: Record<string, string>) => `?${new URLSearchParams({ ...filterParams, ...params })}`;
     const sortLinks = Object.fromEntries(
       BOARD_SORTS.map((s) => [
@@ -340,8 +350,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const sorted = sort ? { sort, ...(descending ? { dir: 'desc' } : {}) } : {};
     const pages = {
       first: from > 0 || pageToken !== undefined ? link(sorted) : undefined,
-      previous: sort && from > 0 ? link({ ...sorted, ...(from > pageSize ? { from: String(from - pageSize) } : {}) }) : undefined,
-      next: sort
+      previous: (sort || byDecision) && from > 0 ? link({ ...sorted, ...(from > pageSize ? { from: String(from - pageSize) } : {}) }) : undefined,
+      next: sort || byDecision
         ? from + pageSize < matching ? link({ ...sorted, from: String(from + pageSize) }) : undefined
         : // The server hands out a token after every full page, even the last one: the count says whether more follow.
           nextPage && from + rows.length < matching ? link({ page: pageLinks.sign(nextPage), from: String(from + rows.length) }) : undefined,
@@ -355,7 +365,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         campaign: board,
         timeZone,
         rows,
-        stages: ENGAGEMENT_STAGES.map((s) => ({ value: s, selected: s === stage, key: `stage.${s}` })),
+        stages: BOARD_STAGES.map((s) => ({ value: s, selected: s === shownStage, key: `stage.${s}` })),
         overdue,
         sortLinks,
         sort,
@@ -1838,17 +1848,29 @@ function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, lang
   return views.text(language, `next.${next.kind}`, { number: next.number, date: views.date(next.at, language, timeZone), about });
 }
 
-/** Names each engagement visibility listed with its vendor's name, as the campaign knows it. */
-export function boardRows(vendorNames: Record<string, string>, found: EngagementSummary[], at: Date, language: Language, views: Views, timeZone = 'UTC'): BoardRow[] {
+/**
+ * Names each engagement visibility listed with its vendor's name, as the campaign knows it; one the
+ * lead closed or excluded at drafting (`endedByLead`, the board query's) reads so, not as withdrawn.
+ */
+export function boardRows(
+  vendorNames: Record<string, string>,
+  found: EngagementSummary[],
+  at: Date,
+  language: Language,
+  views: Views,
+  timeZone = 'UTC',
+  endedByLead: Record<string, OpenCaseAction> = {},
+): BoardRow[] {
   return found.map((e) => {
     const running = e.executionStatus === 'RUNNING';
     const deadline = e.nextDeadline ? Date.parse(e.nextDeadline) : undefined;
     const late = running && deadline !== undefined && deadline < at.getTime();
+    const stage = stageAsDecided(e.stage, e.vendorId !== undefined && Object.hasOwn(endedByLead, e.vendorId) ? endedByLead[e.vendorId] : undefined);
     return {
       vendorId: e.vendorId ?? e.workflowId,
       vendorName: (e.vendorId !== undefined && Object.hasOwn(vendorNames, e.vendorId) ? vendorNames[e.vendorId] : undefined) ?? e.vendorId ?? e.workflowId,
-      stage: e.stage,
-      stageKey: `stage.${e.stage ?? 'sending-letter'}`,
+      stage,
+      stageKey: `stage.${stage ?? 'sending-letter'}`,
       nextDeadline: running ? e.nextDeadline : undefined,
       overdueDays: late ? Math.max(1, Math.ceil((at.getTime() - deadline!) / DAY_MS)) : undefined,
       lastContact: e.lastContact,
@@ -1859,6 +1881,10 @@ export function boardRows(vendorNames: Record<string, string>, found: Engagement
   });
 }
 
+/** The board's stages, in its filter and its sort: the engagements' own, then those the lead's decisions give a withdrawn one. */
+const BOARD_STAGES = [...ENGAGEMENT_STAGES, ...DECIDED_STAGES] as const;
+type BoardStage = (typeof BOARD_STAGES)[number];
+
 /** One collator for every sort: `localeCompare` sets one up per call, thousands of times for a big board. */
 const COLLATOR = new Intl.Collator();
 
@@ -1868,7 +1894,7 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
     case 'vendor':
       return (a, b) => text(a.vendorName, b.vendorName);
     case 'stage':
-      return (a, b) => ENGAGEMENT_STAGES.indexOf(a.stage as EngagementStage) - ENGAGEMENT_STAGES.indexOf(b.stage as EngagementStage) || text(a.vendorName, b.vendorName);
+      return (a, b) => BOARD_STAGES.indexOf(a.stage as BoardStage) - BOARD_STAGES.indexOf(b.stage as BoardStage) || text(a.vendorName, b.vendorName);
     case 'contact':
       return (a, b) => text(a.lastContact, b.lastContact) || text(a.vendorName, b.vendorName);
     case 'action':

@@ -269,6 +269,7 @@ export class CampaignCase {
       vendorNames,
       timeZone: campaignTimeZone(campaign),
       ...this.letterNotKept(),
+      ...(this.decisions.size ? { endedByLead: Object.fromEntries([...this.decisions.values()].map((d) => [d.vendorId, d.action])) } : {}),
     };
   }
 

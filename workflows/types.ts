@@ -294,6 +294,14 @@ export const ENGAGEMENT_STAGES = [
 ] as const;
 export type EngagementStage = (typeof ENGAGEMENT_STAGES)[number];
 
+/**
+ * How an engagement the lead closed or excluded at drafting reads wherever its stage is shown (board,
+ * list, engagement page, audit): the engagement itself ends `withdrawn` (the campaign's signal is a
+ * withdrawal), and the campaign's decision says which. Never a search attribute value.
+ */
+export const DECIDED_STAGES = ['closed-by-lead', 'excluded'] as const;
+export type DecidedStage = (typeof DECIDED_STAGES)[number];
+
 /** Stages after which an engagement accepts nothing more. */
 export const FINAL_STAGES: readonly EngagementStage[] = ['concluded', 'closed-no-response', 'withdrawn'];
 

@@ -1064,7 +1064,7 @@ describe('a vendor the lead closed after it had responded', () => {
 
   it('says nothing of it where the workflow says not to (a history drafted before the statement said so)', () => {
     let asked = 0;
-    const kase = closing({ tellsResponsesBeforeClosing: () => (asked++, false) });
+    const kase = closing({ holdsOversizedDraft: true, tellsResponsesBeforeClosing: () => (asked++, false) });
     kase.engagementEnded('cisco', closedAfterResponse());
     kase.startApproval(LATER);
     expect(asked).toBe(1);
@@ -1073,7 +1073,7 @@ describe('a vendor the lead closed after it had responded', () => {
 
   it('does not ask when no vendor the lead closed had responded', () => {
     let asked = 0;
-    const kase = closing({ tellsResponsesBeforeClosing: () => (asked++, true) });
+    const kase = closing({ holdsOversizedDraft: true, tellsResponsesBeforeClosing: () => (asked++, true) });
     kase.engagementEnded('cisco', { ...closedAfterResponse(), respondedAt: undefined });
     kase.startApproval(LATER);
     expect(asked).toBe(0);
