@@ -429,11 +429,25 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return withLateReplies(status, late);
   };
 
+  /**
+   * The lead's decision at drafting on a withdrawn engagement (closed or excluded), from its campaign's
+   * board; a campaign that does not answer in time (its worker down) leaves the page saying withdrawn.
+   */
+  const decisionOn = async (ref: EngagementRef, status: EngagementStatus): Promise<OpenCaseAction | undefined> => {
+    if (status.stage !== 'withdrawn') return undefined;
+    try {
+      const { endedByLead = {} } = await (await deps.campaigns()).board(ref.campaignId, { timeoutMs: DECISION_TIMEOUT_MS });
+      return Object.hasOwn(endedByLead, ref.vendorId) ? endedByLead[ref.vendorId] : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
     const [status, { timeZone, title: campaignTitle }] = await Promise.all([recordOf(dossier, ref), dossier.campaignOf(ref)]);
-    const view = engagementView(status, user, takeNotice(c), form);
+    const view = engagementView(status, user, takeNotice(c), form, await decisionOn(ref, status));
     const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
     // names: a refused one is given back, values and errors, on the demonstration it named only.
@@ -1946,7 +1960,10 @@ function subjectsMarked(worded: WordedEntry[], status: EngagementStatus): (Worde
  * decides). A form just refused is shown again whatever the case became meanwhile (closed at its
  * deadline, concluded or answered by another officer), so its refusal and what was typed come back.
  */
-function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm) {
+/** How long the engagement page waits for its campaign to say whether the lead closed or excluded a withdrawn case. */
+const DECISION_TIMEOUT_MS = 3_000;
+
+function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm, decided?: OpenCaseAction) {
   const final = FINAL_STAGES.includes(status.stage);
   const act = can(user.roles, 'act-on-engagements') && !final;
   const refused = can(user.roles, 'act-on-engagements') ? sent?.action : undefined;
@@ -1963,7 +1980,8 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     status,
     responseLanguage: languageOfReply(status.response?.summary),
     questions: status.questions.map((q) => ({ ...q, answerLanguage: languageOfReply(q.answer) })),
-    stageKey: `stage.${status.stage}`,
+    // Withdrawn by the lead's decision at drafting: closed by the lead, or excluded, as the statement says.
+    stageKey: `stage.${stageAsDecided(status.stage, decided)}`,
     final,
     done,
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),

@@ -2,6 +2,8 @@
 // withdrawal); every place that shows their stage says what the lead decided, as the statement does.
 import { describe, expect, it } from 'vitest';
 import type { EngagementSummary } from '../../client/api';
+import { asDecidedByLead, type AuditEvent } from '../../client/audit';
+import { auditCsv } from '../../client/audit-report';
 import { cliWords } from '../../client/cli-words';
 import { renderSummaries, withDecidedStages } from '../../client/commands/search';
 import { boardRows } from '../../web/pages';
@@ -76,5 +78,26 @@ describe('an engagement the lead closed or excluded', () => {
       throw new Error('no worker');
     });
     expect(unasked.map((e) => e.stage)).toEqual(['withdrawn', 'withdrawn', 'withdrawn', 'concluded']);
+  });
+  it('reads so in the audit export: the campaign’s signal, the stage and the case’s close, in English and French', () => {
+    const row = (kind: AuditEvent['kind'], action: string): AuditEvent => ({ at: '2020-12-01T10:00:00.000Z', workflowId: 'engagement:vc:cisco', kind, actor: 'dossier', action });
+    const rows = [row('signal', 'withdrawFromCampaign'), row('stage', 'withdrawn'), row('case-closed', 'withdrawn')];
+    expect(asDecidedByLead(rows, undefined)).toEqual(rows);
+    const closed = asDecidedByLead(rows, 'close');
+    expect(closed.map((r) => r.action)).toEqual(['closeByLead', 'closed-by-lead', 'closed-by-lead']);
+    expect(asDecidedByLead(rows, 'exclude').map((r) => r.action)).toEqual(['excludeByLead', 'excluded', 'excluded']);
+    const trail = { scope: { campaignId: 'vc' }, workflowIds: ['engagement:vc:cisco'], unreadable: 0, events: closed };
+    const words = (language: 'en' | 'fr') => {
+      const [header, ...lines] = auditCsv(trail, { language }).toString('utf8').trim().split(/\r?\n/);
+      return { header: header!, lines };
+    };
+    const en = words('en').lines.join('\n');
+    expect(en).toContain('closed by the lead authority at drafting');
+    expect(en).toContain('closed by the lead authority');
+    expect(en).not.toContain('withdrawn from the campaign');
+    const fr = words('fr').lines.join('\n');
+    expect(fr).toContain('clôture par l’autorité responsable lors de la rédaction');
+    expect(fr).toContain('clos par l’autorité responsable');
+    expect(fr).not.toMatch(/retrait de la campagne|retiré/);
   });
 });
