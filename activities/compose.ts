@@ -157,6 +157,10 @@ function changesView(changes: StatementChange[] | undefined, campaign: CampaignR
       const inTime = (at: string | undefined) => (at ? w.say('changes.replyInTime', { date: formatDate(at, language, timeZone) }) : w.say('changes.empty'));
       return { section, before: inTime(c.repliedInTimeBefore), after: inTime(c.repliedInTimeAfter) };
     }
+    if (c.section === 'response-before-closing') {
+      const responded = (at: string | undefined) => (at ? w.say('changes.respondedBeforeClosing', { date: formatDate(at, language, timeZone) }) : w.say('changes.empty'));
+      return { section, before: responded(c.respondedBefore), after: responded(c.respondedAfter) };
+    }
     // The statement's own text, quoted as the attached draft prints it (a comment, by contrast, is quoted as typed).
     const quoted = (text: PublicText | undefined) => {
       const typed = text?.[language]?.trim();

@@ -52,8 +52,11 @@ export function statementFileName(version: number, language: Language, draft: bo
   return draft ? posix.join('drafts', `statement-${version}-draft.${language}.pdf`) : `statement-${version}.${language}.pdf`;
 }
 
-/** A line of the summary's counts: a stage, or the companies whose reply in time was recorded after their case closed. */
-type SummaryLine = StatementVendorEntry['stage'] | 'replied-in-time';
+/**
+ * A line of the summary's counts: a stage, the companies whose reply in time was recorded after their
+ * case closed, or those that responded before the lead closed their review.
+ */
+type SummaryLine = StatementVendorEntry['stage'] | 'replied-in-time' | 'closed-by-lead-responded';
 
 /**
  * The summary's counts in one order, the same in every statement: those that responded first (those
@@ -65,13 +68,15 @@ const SUMMARY_ORDER: Record<SummaryLine, number> = {
   'replied-in-time': 1,
   'closed-no-response': 2,
   withdrawn: 3,
-  'closed-by-lead': 4,
-  excluded: 5,
-  'in-progress': 6,
-  failed: 7,
+  'closed-by-lead-responded': 4,
+  'closed-by-lead': 5,
+  excluded: 6,
+  'in-progress': 7,
+  failed: 8,
 };
 
 function summaryLine(entry: StatementVendorEntry): SummaryLine {
+  if (entry.stage === 'closed-by-lead' && entry.respondedAt) return 'closed-by-lead-responded';
   return entry.stage === 'closed-no-response' && entry.repliedInTimeAt ? 'replied-in-time' : entry.stage;
 }
 
@@ -222,7 +227,9 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
       ? w.say('repliedInTime', { vendor, date: date(entry.repliedInTimeAt) })
       : entry.stage === 'closed-no-response' && entry.repliedLateAt
         ? w.say('repliedLate', { vendor, date: date(entry.repliedLateAt) })
-        : w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined });
+        : entry.stage === 'closed-by-lead' && entry.respondedAt
+          ? w.say('respondedBeforeClosing', { vendor, date: date(entry.respondedAt) })
+          : w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined });
   doc.paragraph(outcome, { keepWithNext: reason ? 2 : undefined });
   if (reason) doc.paragraph(reason, { indent: 10 });
   const summary = text(entry.summary, language);

@@ -17,7 +17,9 @@ import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, documentAccessWorkflowId, parseWorkflowId, UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import { FINAL_STAGES, LANGUAGES, type Bilingual, type EngagementStage, type FrenchArticle, type Language } from '../workflows/types';
-import { documentDownloadedSignal, type AuthorityNamed, type DocumentDownloadedInput } from '../workflows/messages';
+import { documentDownloadedSignal, withdrawSignal, type AuthorityNamed, type DocumentDownloadedInput } from '../workflows/messages';
+import { stageAsDecided } from '../workflows/campaign-rules';
+import type { OpenCaseAction, OpenCaseDecision } from '../workflows/types';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
@@ -165,6 +167,8 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   const workflowIds: string[] = [];
   const events: AuditEvent[] = [];
   const messages = new ReceivedMessages();
+  /** The lead's decisions at drafting on open engagements, by vendor, as the campaign's history recorded them. */
+  const decisions = new Map<string, OpenCaseAction>();
   // The campaign's record of documents downloaded, which the first download started: none before.
   const accessId = documentAccessWorkflowId(scope.campaignId);
   for (const workflowId of scope.vendorId ? engagementIds : [campaignId, ...engagementIds]) {
@@ -178,9 +182,15 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
     }
     workflowIds.push(workflowId);
     // A reader per run: event ids (which link an activity's result to its input) restart in each run.
-    const rows: AuditEvent[] = [];
-    for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
+    let rows: AuditEvent[] = [];
+    for (const run of runs.kept) {
+      const reader = new HistoryReader(client, workflowId);
+      rows.push(...(await reader.read(run)));
+      for (const [vendorId, action] of reader.decisions) decisions.set(vendorId, action);
+    }
     const engagement = parseWorkflowId(workflowId);
+    // The campaign's history comes first: an engagement the lead closed or excluded reads so.
+    if (engagement?.kind === 'engagement') rows = asDecidedByLead(rows, decisions.get(engagement.vendorId));
     if (lateReplies && engagement?.kind === 'engagement') rows.push(...lateReplyRows(workflowId, await lateReplies(engagement)));
     if (engagement?.kind === 'engagement') messages.add(rows);
     events.push(...withoutRepeatedStages(rows));
@@ -215,6 +225,20 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   const sorted = ordered.map(([e]) => e);
   // A case opened, a signal or a case closed keeps its own kind when its content is gone: counted too.
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable' || e.unreadableError !== undefined).length };
+}
+
+/**
+ * An engagement's rows as the lead's decision at drafting (`action`) makes them: the campaign's signal
+ * ending it is a withdrawal, and the stage and outcome it records say withdrawn; the export says it was
+ * closed by the lead, or excluded, as the statement does (`stageAsDecided`).
+ */
+export function asDecidedByLead(rows: AuditEvent[], action: OpenCaseAction | undefined): AuditEvent[] {
+  if (action === undefined) return rows;
+  return rows.map((row) => {
+    if ((row.kind === 'stage' || row.kind === 'case-closed') && row.action === 'withdrawn') return { ...row, action: stageAsDecided(row.action, action) };
+    if (row.kind === 'signal' && row.action === withdrawSignal.name) return { ...row, action: action === 'close' ? 'closeByLead' : 'excludeByLead' };
+    return row;
+  });
 }
 
 /**
@@ -372,6 +396,8 @@ class HistoryReader {
   private readonly out: AuditEvent[] = [];
   /** The last stage the run listed: search attributes are not encrypted, so it survives shredding. */
   private lastStage: string | undefined;
+  /** The lead's decisions on open engagements that the run's draft requests recorded, by vendor. */
+  readonly decisions = new Map<string, OpenCaseAction>();
 
   constructor(
     client: Client,
@@ -567,6 +593,11 @@ class HistoryReader {
       return;
     }
     const value = (input ?? {}) as Record<string, unknown>;
+    if (name === 'draftStatement' && Array.isArray(value.openCases)) {
+      for (const d of value.openCases as Partial<OpenCaseDecision>[]) {
+        if (typeof d?.vendorId === 'string' && (d.action === 'close' || d.action === 'exclude')) this.decisions.set(d.vendorId, d.action);
+      }
+    }
     if (name === 'recordInbound') {
       const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
       // The intake records a held message once an officer assigns it, vouching for its sender: their act, their row.

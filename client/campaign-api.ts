@@ -183,7 +183,8 @@ export class CampaignClient {
           const status = await this.handle(campaignId).query(campaignStatusQuery);
           const vendorNames = Object.fromEntries(status.engagements.map((e) => [e.vendorId, e.vendorName]));
           const waiting = status.letterNotKept ? { letterNotKept: status.letterNotKept } : {};
-          return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames, ...waiting };
+          const decided = status.openCases?.length ? { endedByLead: Object.fromEntries(status.openCases.map((d) => [d.vendorId, d.action])) } : {};
+          return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames, ...waiting, ...decided };
         });
     const query = async (): Promise<CampaignBoardView> => {
       const [found, named] = await Promise.all([board(), title()]);

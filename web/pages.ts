@@ -25,6 +25,7 @@ import { letterCopyRefusal } from '../client/letter-copy';
 import { letterCopyStep } from '../workflows/campaign-state';
 import {
   DEMONSTRATION_RESULTS,
+  DECIDED_STAGES,
   ENGAGEMENT_STAGES,
   ID_PATTERN,
   FINAL_STAGES,
@@ -53,6 +54,7 @@ import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from 
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
+import { stageAsDecided } from '../workflows/campaign-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -283,12 +285,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const campaignId = c.req.param('campaign');
     const stageParam = c.req.query('stage');
-    const stage = (ENGAGEMENT_STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as EngagementStage) : undefined;
+    const shownStage = (BOARD_STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as BoardStage) : undefined;
+    // Closed by the lead and excluded are withdrawn engagements, told apart by the campaign's decisions:
+    // those three are listed whole and filtered here, as a sorted board is paged here.
+    const byDecision = shownStage === 'withdrawn' || (DECIDED_STAGES as readonly string[]).includes(shownStage ?? '');
+    const stage: EngagementStage | undefined = byDecision ? 'withdrawn' : (shownStage as EngagementStage | undefined);
     const overdue = c.req.query('overdue') === '1';
     const sortParam = c.req.query('sort');
     const sort = (BOARD_SORTS as readonly string[]).includes(sortParam ?? '') ? (sortParam as (typeof BOARD_SORTS)[number]) : undefined;
     const descending = sort !== undefined && c.req.query('dir') === 'desc';
-    const pageParam = sort ? undefined : c.req.query('page') || undefined;
+    const pageParam = sort || byDecision ? undefined : c.req.query('page') || undefined;
     const pageToken = pageParam === undefined ? undefined : pageLinks.open(pageParam);
     if (pageParam !== undefined && pageToken === undefined) return noSuchPage(c);
     // Sorted, where the page starts; unsorted, only how the rows are numbered (the token says where).
@@ -304,7 +310,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let nextPage: string | undefined;
     let board: CampaignBoardView;
     try {
-      if (sort) {
+      if (sort || byDecision) {
         let all: EngagementSummary[];
         [board, all] = await Promise.all([
           timing.time('campaign', () => campaigns.board(campaignId)),
@@ -327,13 +333,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       throw err;
     }
     const timeZone = board.timeZone ?? 'UTC';
-    let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views, timeZone));
-    if (sort) {
-      rows.sort(compareRows(sort));
+    let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views, timeZone, board.endedByLead));
+    if (byDecision) {
+      rows = rows.filter((r) => r.stage === shownStage);
+      matching = rows.length;
+    }
+    if (sort || byDecision) {
+      if (sort) rows.sort(compareRows(sort));
       if (descending) rows.reverse();
       rows = rows.slice(from, from + pageSize);
     }
-    const filterParams = { ...(stage ? { stage } : {}), ...(overdue ? { overdue: '1' } : {}) };
+    const filterParams = { ...(shownStage ? { stage: shownStage } : {}), ...(overdue ? { overdue: '1' } : {}) };
     const link = (params: Record<string, string>) => `?${new URLSearchParams({ ...filterParams, ...params })}`;
     const sortLinks = Object.fromEntries(
       BOARD_SORTS.map((s) => [
@@ -347,8 +357,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const sorted = sort ? { sort, ...(descending ? { dir: 'desc' } : {}) } : {};
     const pages = {
       first: from > 0 || pageToken !== undefined ? link(sorted) : undefined,
-      previous: sort && from > 0 ? link({ ...sorted, ...(from > pageSize ? { from: String(from - pageSize) } : {}) }) : undefined,
-      next: sort
+      previous: (sort || byDecision) && from > 0 ? link({ ...sorted, ...(from > pageSize ? { from: String(from - pageSize) } : {}) }) : undefined,
+      next: sort || byDecision
         ? from + pageSize < matching ? link({ ...sorted, from: String(from + pageSize) }) : undefined
         : // The server hands out a token after every full page, even the last one: the count says whether more follow.
           nextPage && from + rows.length < matching ? link({ page: pageLinks.sign(nextPage), from: String(from + rows.length) }) : undefined,
@@ -362,7 +372,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         campaign: board,
         timeZone,
         rows,
-        stages: ENGAGEMENT_STAGES.map((s) => ({ value: s, selected: s === stage, key: `stage.${s}` })),
+        stages: BOARD_STAGES.map((s) => ({ value: s, selected: s === shownStage, key: `stage.${s}` })),
         overdue,
         sortLinks,
         sort,
@@ -426,15 +436,31 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return withLateReplies(status, late);
   };
 
+  /**
+   * The lead's decision at drafting on a withdrawn engagement (closed or excluded), from its campaign's
+   * board; a campaign that does not answer in time (its worker down) leaves the page saying withdrawn.
+   */
+  const decisionOn = async (ref: EngagementRef, status: EngagementStatus): Promise<OpenCaseAction | undefined> => {
+    if (status.stage !== 'withdrawn') return undefined;
+    try {
+      const { endedByLead = {} } = await (await deps.campaigns()).board(ref.campaignId, { timeoutMs: DECISION_TIMEOUT_MS });
+      return Object.hasOwn(endedByLead, ref.vendorId) ? endedByLead[ref.vendorId] : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
     const [status, { timeZone, title: campaignTitle }] = await Promise.all([recordOf(dossier, ref), dossier.campaignOf(ref)]);
     // A reason the lead gave in both languages (closed or excluded at drafting) is read in the reader's.
     // Asked only of a withdrawn case; a campaign out of reach leaves the reason as recorded.
-    const given = status.withdrawalReason ? await deps.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined) : undefined;
+    const [given, decided] = status.withdrawalReason
+      ? await Promise.all([deps.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined), decisionOn(ref, status)])
+      : [undefined, await decisionOn(ref, status)];
     const reason = status.withdrawalReason === undefined ? undefined : withdrawalReasonIn(status.withdrawalReason, given, c.get('language'));
-    const view = engagementView(status, user, takeNotice(c), form);
+    const view = engagementView(status, user, takeNotice(c), form, decided);
     const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
     // names: a refused one is given back, values and errors, on the demonstration it named only.
@@ -1300,6 +1326,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
               replyNote: views.text(language, 'reply-in-time.recorded', { date: views.date(v.repliedInTimeAt, language, campaignTimeZone(draft.campaign)) }),
             }
           : {}),
+        // Or one the lead closed after it had responded, as the version says.
+        ...(v.stage === 'closed-by-lead' && v.respondedAt
+          ? { replyNote: views.text(language, 'response-before-closing.recorded', { date: views.date(v.respondedAt, language, campaignTimeZone(draft.campaign)) }) }
+          : {}),
       })),
       // What led to this version: the change requests on earlier versions, newest first.
       history: [...status.changeRequests]
@@ -1866,17 +1896,29 @@ function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, lang
   return views.text(language, `next.${next.kind}`, { number: next.number, date: views.date(next.at, language, timeZone), about });
 }
 
-/** Names each engagement visibility listed with its vendor's name, as the campaign knows it. */
-export function boardRows(vendorNames: Record<string, string>, found: EngagementSummary[], at: Date, language: Language, views: Views, timeZone = 'UTC'): BoardRow[] {
+/**
+ * Names each engagement visibility listed with its vendor's name, as the campaign knows it; one the
+ * lead closed or excluded at drafting (`endedByLead`, the board query's) reads so, not as withdrawn.
+ */
+export function boardRows(
+  vendorNames: Record<string, string>,
+  found: EngagementSummary[],
+  at: Date,
+  language: Language,
+  views: Views,
+  timeZone = 'UTC',
+  endedByLead: Record<string, OpenCaseAction> = {},
+): BoardRow[] {
   return found.map((e) => {
     const running = e.executionStatus === 'RUNNING';
     const deadline = e.nextDeadline ? Date.parse(e.nextDeadline) : undefined;
     const late = running && deadline !== undefined && deadline < at.getTime();
+    const stage = stageAsDecided(e.stage, e.vendorId !== undefined && Object.hasOwn(endedByLead, e.vendorId) ? endedByLead[e.vendorId] : undefined);
     return {
       vendorId: e.vendorId ?? e.workflowId,
       vendorName: (e.vendorId !== undefined && Object.hasOwn(vendorNames, e.vendorId) ? vendorNames[e.vendorId] : undefined) ?? e.vendorId ?? e.workflowId,
-      stage: e.stage,
-      stageKey: `stage.${e.stage ?? 'sending-letter'}`,
+      stage,
+      stageKey: `stage.${stage ?? 'sending-letter'}`,
       nextDeadline: running ? e.nextDeadline : undefined,
       overdueDays: late ? Math.max(1, Math.ceil((at.getTime() - deadline!) / DAY_MS)) : undefined,
       lastContact: e.lastContact,
@@ -1887,6 +1929,10 @@ export function boardRows(vendorNames: Record<string, string>, found: Engagement
   });
 }
 
+/** The board's stages, in its filter and its sort: the engagements' own, then those the lead's decisions give a withdrawn one. */
+const BOARD_STAGES = [...ENGAGEMENT_STAGES, ...DECIDED_STAGES] as const;
+type BoardStage = (typeof BOARD_STAGES)[number];
+
 /** One collator for every sort: `localeCompare` sets one up per call, thousands of times for a big board. */
 const COLLATOR = new Intl.Collator();
 
@@ -1896,7 +1942,7 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
     case 'vendor':
       return (a, b) => text(a.vendorName, b.vendorName);
     case 'stage':
-      return (a, b) => ENGAGEMENT_STAGES.indexOf(a.stage as EngagementStage) - ENGAGEMENT_STAGES.indexOf(b.stage as EngagementStage) || text(a.vendorName, b.vendorName);
+      return (a, b) => BOARD_STAGES.indexOf(a.stage as BoardStage) - BOARD_STAGES.indexOf(b.stage as BoardStage) || text(a.vendorName, b.vendorName);
     case 'contact':
       return (a, b) => text(a.lastContact, b.lastContact) || text(a.vendorName, b.vendorName);
     case 'action':
@@ -1948,7 +1994,10 @@ function subjectsMarked(worded: WordedEntry[], status: EngagementStatus): (Worde
  * decides). A form just refused is shown again whatever the case became meanwhile (closed at its
  * deadline, concluded or answered by another officer), so its refusal and what was typed come back.
  */
-function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm) {
+/** How long the engagement page waits for its campaign to say whether the lead closed or excluded a withdrawn case. */
+const DECISION_TIMEOUT_MS = 3_000;
+
+function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm, decided?: OpenCaseAction) {
   const final = FINAL_STAGES.includes(status.stage);
   const act = can(user.roles, 'act-on-engagements') && !final;
   const refused = can(user.roles, 'act-on-engagements') ? sent?.action : undefined;
@@ -1965,7 +2014,8 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     status,
     responseLanguage: languageOfReply(status.response?.summary),
     questions: status.questions.map((q) => ({ ...q, answerLanguage: languageOfReply(q.answer) })),
-    stageKey: `stage.${status.stage}`,
+    // Withdrawn by the lead's decision at drafting: closed by the lead, or excluded, as the statement says.
+    stageKey: `stage.${stageAsDecided(status.stage, decided)}`,
     final,
     done,
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),

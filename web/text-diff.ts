@@ -22,7 +22,8 @@ export interface ChangeView {
   letterAfter?: string;
   /**
    * For a reply attached after the case closed (`late-reply`: it came late; `reply-in-time`: it came in
-   * time): what the outcome's sentence said of it, and says now.
+   * time), or a response before the lead closed the review (`response-before-closing`): what the
+   * outcome's sentence said of it, and says now.
    */
   lateBefore?: string;
   lateAfter?: string;
@@ -65,6 +66,12 @@ export function changesView(found: StatementVersionChanges | undefined, language
           lateAfter: replyInTimeText(change.repliedInTimeAfter, language, views, timeZone),
         }
       : {}),
+    ...(change.section === 'response-before-closing'
+      ? {
+          lateBefore: respondedText(change.respondedBefore, language, views, timeZone),
+          lateAfter: respondedText(change.respondedAfter, language, views, timeZone),
+        }
+      : {}),
     languages: textLanguages(change),
   }));
   // A co-signatory that did not receive the version before this one reads changes since an older
@@ -81,8 +88,15 @@ function replyInTimeText(at: string | undefined, language: Language, views: View
   return at ? views.text(language, 'reply-in-time.on', { date: views.date(at, language, timeZone) }) : views.text(language, 'reply-in-time.none');
 }
 
+function respondedText(at: string | undefined, language: Language, views: Views, timeZone?: string): string {
+  return at ? views.text(language, 'response-before-closing.on', { date: views.date(at, language, timeZone) }) : views.text(language, 'response-before-closing.none');
+}
+
+/** Sections that say a fact (a stage, a date), not a text of the authorities': no words to compare. */
+const FACT_SECTIONS: ReadonlySet<StatementChange['section']> = new Set(['outcome', 'letter', 'late-reply', 'reply-in-time', 'response-before-closing']);
+
 function textLanguages(change: StatementChange): ChangeView['languages'] {
-  if (change.section === 'outcome' || change.section === 'letter' || change.section === 'late-reply' || change.section === 'reply-in-time') return [];
+  if (FACT_SECTIONS.has(change.section)) return [];
   const before = publicText(change.before);
   const after = publicText(change.after);
   // Each language's text as the statement prints it (French with its no-break spaces), as the PDF

@@ -5,7 +5,18 @@
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
 import { refusalOfAll, valueType, type RefusalDetails, type ValueType } from './refusals';
 import { emailProblem, field, TYPE_WORDS, typeWords, fieldValue, findingsSizeDetails, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, sizeDetails, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
-import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
+import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type DecidedStage, type OpenCaseAction, type Vendor } from './types';
+
+/**
+ * An engagement's stage as a reader is shown it: one that ended withdrawn by the lead's decision at
+ * drafting reads as closed by the lead, or excluded, as the statement says it. Derived from the
+ * campaign's decisions (recorded in its history since the lead drafted), so cases that ended before
+ * this read right too and no workflow writes a new stage.
+ */
+export function stageAsDecided<S extends string | undefined>(stage: S, action: OpenCaseAction | undefined): S | DecidedStage {
+  if (stage !== 'withdrawn' || action === undefined) return stage;
+  return action === 'close' ? 'closed-by-lead' : 'excluded';
+}
 
 export type Path = (string | number)[];
 

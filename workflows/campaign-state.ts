@@ -157,6 +157,13 @@ export interface CampaignCaseOptions {
    * and their approvals carried over so. Absent: yes.
    */
   tellsRepliesInTime?: () => boolean;
+  /**
+   * Whether a version says that a vendor the lead closed had responded before its case was closed
+   * (its `respondedAt`); asked only when a version has one. The workflow answers with a patch:
+   * versions an older history drafted said only that the review was closed, and their approvals
+   * carried over so. Absent: yes.
+   */
+  tellsResponsesBeforeClosing?: () => boolean;
 }
 
 export class CampaignCase {
@@ -262,6 +269,7 @@ export class CampaignCase {
       vendorNames,
       timeZone: campaignTimeZone(campaign),
       ...this.letterNotKept(),
+      ...(this.decisions.size ? { endedByLead: Object.fromEntries([...this.decisions.values()].map((d) => [d.vendorId, d.action])) } : {}),
     };
   }
 
@@ -663,6 +671,14 @@ export class CampaignCase {
     return this.engagementStates().filter((e) => e.state === 'in-progress' && !this.decisions.has(e.vendorId));
   }
 
+  /**
+   * Whether an engagement the lead closed at drafting has not ended yet: its outcome, not yet known,
+   * says whether the vendor had responded before it was closed, which the version tells.
+   */
+  closedCasesEnding(): boolean {
+    return [...this.decisions.values()].some((d) => d.action === 'close' && this.engagements.get(d.vendorId)?.state.state === 'in-progress');
+  }
+
   /** Engagements still running once the statement is published: they must end, sending nothing more. */
   stillRunning(): CampaignEngagementState[] {
     return this.engagementStates().filter((e) => e.state === 'in-progress');
@@ -886,8 +902,20 @@ export class CampaignCase {
 
   /** The vendors as a version says them: without a reply in time where the workflow says not to tell it (an older history). */
   private toldInTime(vendors: StatementVendorEntry[]): StatementVendorEntry[] {
-    if (!vendors.some((v) => v.repliedInTimeAt) || (this.options.tellsRepliesInTime?.() ?? true)) return vendors;
-    return vendors.map(({ repliedInTimeAt: _untold, ...v }) => v);
+    const told = this.toldResponded(vendors);
+    if (!told.some((v) => v.repliedInTimeAt) || (this.options.tellsRepliesInTime?.() ?? true)) return told;
+    return told.map(({ repliedInTimeAt: _untold, ...v }) => v);
+  }
+
+  /** The same for a response recorded before the lead closed a case: untold where the workflow says so (an older history). */
+  private toldResponded(vendors: StatementVendorEntry[]): StatementVendorEntry[] {
+    const responded = (v: StatementVendorEntry) => v.stage === 'closed-by-lead' && v.respondedAt !== undefined;
+    if (!vendors.some(responded) || (this.options.tellsResponsesBeforeClosing?.() ?? true)) return vendors;
+    return vendors.map((v) => {
+      if (!responded(v)) return v;
+      const { respondedAt: _untold, ...rest } = v;
+      return rest;
+    });
   }
 
   /**

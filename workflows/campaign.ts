@@ -139,6 +139,21 @@ const APPROVALS_KEPT_AS_PRINTED = 'statement-approvals-kept-as-printed';
  */
 const STATEMENT_SAYS_REPLY_IN_TIME = 'statement-says-reply-in-time';
 /**
+ * A vendor that responded before the lead closed its case at drafting is said to have responded
+ * (see CampaignCase.tellsResponsesBeforeClosing): before, the version said only that its review was
+ * closed, and its summary counted only the companies assessed as having responded. Asked only when a
+ * version would say so of some vendor.
+ */
+const STATEMENT_SAYS_RESPONSE_BEFORE_CLOSING = 'statement-says-response-before-closing';
+/**
+ * The first version waits (for a while) for the engagements the lead closed at drafting to end on its
+ * signal: the campaign learns whether a vendor had responded only from its engagement's outcome, and a
+ * version drafted before it arrived said only that the review was closed. Asked only when one is still
+ * ending then; one that takes longer (mail to cancel a demonstration held up) is not waited for.
+ */
+const FIRST_DRAFT_AFTER_CLOSED_CASES_END = 'statement-first-draft-after-closed-cases-end';
+const CLOSED_CASES_ENDING_TIME = '2 minutes';
+/**
  * The statement is published as its signatories approved it. Under STATEMENT_SAYS_WHO_WAS_WRITTEN_TO,
  * the ledger was asked only at publication and its answer marked the signed statement after the
  * approvals, so the published background could differ from the approved one. Now the ledger is asked before the first
@@ -247,6 +262,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     keepsApprovalsAsPrinted: () => patched(APPROVALS_KEPT_AS_PRINTED),
     // Asked when a version would say that a vendor replied in time, its reply recorded after its case closed.
     tellsRepliesInTime: () => patched(STATEMENT_SAYS_REPLY_IN_TIME),
+    // Asked when a version would say that a vendor the lead closed had responded before.
+    tellsResponsesBeforeClosing: () => patched(STATEMENT_SAYS_RESPONSE_BEFORE_CLOSING),
   });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
@@ -579,6 +596,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     for (const vendor of input.vendors) startEngagement(vendor, false);
   }
   await condition(() => kase.readyToDraft());
+  if (kase.closedCasesEnding() && patched(FIRST_DRAFT_AFTER_CLOSED_CASES_END)) await condition(() => !kase.closedCasesEnding(), CLOSED_CASES_ENDING_TIME);
 
   // ── Approval ────────────────────────────────────────────────────────────────────────────────
   // The first version says whom the letter reached as the ledger knows it now, not only the outcomes.

@@ -20,6 +20,7 @@ import type {
   Authority,
   CampaignRef,
   Language,
+  OpenCaseAction,
 } from './types';
 import type { RefusalDetails } from './refusals';
 import { campaignTimeZone } from './types';
@@ -624,6 +625,11 @@ export interface CampaignBoard {
   letterNotKept?: LetterNotKept;
   /** The zone the campaign's dates are in (`campaignTimeZone`); absent from workers older than it (then UTC). */
   timeZone?: string;
+  /**
+   * The vendors whose engagement the lead closed or excluded at drafting, by vendor id (see
+   * `stageAsDecided`); absent when none, and from workers older than it.
+   */
+  endedByLead?: Record<string, OpenCaseAction>;
 }
 export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
 /**

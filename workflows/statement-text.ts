@@ -81,6 +81,10 @@ export function statementEntry(
   if (stage === 'closed-by-lead' || stage === 'excluded') {
     entry.reason = publicText(decision!.reason);
     if (text?.summary) entry.summary = publicText(text.summary);
+    // A vendor that responded before the lead closed its case did respond: a statement saying only
+    // that its review was closed reads as if it had not. An excluded vendor is not covered at all.
+    const respondedAt = outcome?.respondedAt ?? outcome?.response?.receivedAt ?? (state.state === 'ended' ? state.outcome?.respondedAt : undefined);
+    if (stage === 'closed-by-lead' && respondedAt) entry.respondedAt = respondedAt;
     return entry;
   }
   if (text?.summary) entry.summary = publicText(text.summary);
@@ -400,6 +404,12 @@ export function statementChanges(before: Comparable, after: Comparable, { asPrin
         ...(prior.repliedInTimeAt ? { repliedInTimeBefore: prior.repliedInTimeAt } : {}),
         ...(entry.repliedInTimeAt ? { repliedInTimeAfter: entry.repliedInTimeAt } : {}),
       });
+    }
+    // So does a response the lead's closing no longer hides: the vendor responded before its review was closed.
+    const respondedBefore = prior?.stage === 'closed-by-lead' ? prior.respondedAt : undefined;
+    const respondedAfter = entry.stage === 'closed-by-lead' ? entry.respondedAt : undefined;
+    if (prior?.stage === entry.stage && respondedBefore !== respondedAfter) {
+      changes.push({ section: 'response-before-closing', vendorName, ...(respondedBefore ? { respondedBefore } : {}), ...(respondedAfter ? { respondedAfter } : {}) });
     }
     compare({ section: 'reason', vendorName }, prior?.reason, entry.reason);
     compare({ section: 'summary', vendorName }, prior?.summary, entry.summary);

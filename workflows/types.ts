@@ -294,6 +294,14 @@ export const ENGAGEMENT_STAGES = [
 ] as const;
 export type EngagementStage = (typeof ENGAGEMENT_STAGES)[number];
 
+/**
+ * How an engagement the lead closed or excluded at drafting reads wherever its stage is shown (board,
+ * list, engagement page, audit): the engagement itself ends `withdrawn` (the campaign's signal is a
+ * withdrawal), and the campaign's decision says which. Never a search attribute value.
+ */
+export const DECIDED_STAGES = ['closed-by-lead', 'excluded'] as const;
+export type DecidedStage = (typeof DECIDED_STAGES)[number];
+
 /** Stages after which an engagement accepts nothing more. */
 export const FINAL_STAGES: readonly EngagementStage[] = ['concluded', 'closed-no-response', 'withdrawn'];
 
@@ -698,6 +706,7 @@ export const STATEMENT_SECTIONS = [
   'letter',
   'late-reply',
   'reply-in-time',
+  'response-before-closing',
 ] as const;
 export type StatementSection = (typeof STATEMENT_SECTIONS)[number];
 
@@ -728,6 +737,9 @@ export interface StatementChange {
   /** For `reply-in-time`: when the vendor's reply in time, recorded after its case closed, was received, before and after (absent: not said). */
   repliedInTimeBefore?: string;
   repliedInTimeAfter?: string;
+  /** For `response-before-closing`: when a vendor the lead closed had responded, as the statement says it before and after (absent: not said). */
+  respondedBefore?: string;
+  respondedAfter?: string;
 }
 
 /**
@@ -950,6 +962,11 @@ export interface StatementVendorEntry {
    * before the statement said so (patch statement-says-who-was-written-to).
    */
   notWrittenTo?: NoticeNotMailedReason;
+  /**
+   * When the vendor responded. For `closed-by-lead`, a response recorded before the lead closed the
+   * case: the statement says it responded before its review was closed, and counts it so. Absent
+   * there in versions drafted before the statement said so (patch statement-says-response-before-closing).
+   */
   respondedAt?: string;
   /** Reminders and final notices about the response (for a vendor that never responded). */
   remindersSent?: ReminderSent[];

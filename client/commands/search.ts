@@ -2,7 +2,9 @@
 // visibility and the Dossier search attributes (stage, vendor, campaign, next deadline), so the
 // answer costs one indexed query however many cases are open. Visibility lags a second or so.
 import { Command, Option } from 'commander';
-import { ENGAGEMENT_STAGES, type EngagementStage } from '../../workflows/types';
+import { stageAsDecided } from '../../workflows/campaign-rules';
+import type { CampaignBoard } from '../../workflows/messages';
+import { ENGAGEMENT_STAGES, type EngagementStage, type OpenCaseAction } from '../../workflows/types';
 import type { EngagementRef, EngagementSummary } from '../api';
 import { cliWords, type CliWords } from '../cli-words';
 import { table } from '../output';
@@ -35,11 +37,30 @@ export function listCommand(session: Session): Command {
           running: !options.all,
           limit: options.limit,
         });
-        const sorted = inStableOrder(found);
+        const campaigns = await ctx.campaigns();
+        const sorted = inStableOrder(await withDecidedStages(found, (id) => campaigns.board(id, { timeoutMs: BOARD_TIMEOUT_MS })));
         const zones = await zonesToShow(ctx, sorted);
         ctx.out.result(sorted, () => renderSummaries(sorted, Date.now(), ctx.words, zones));
       }),
     );
+}
+
+/** How long the list waits for one campaign's board before showing its withdrawn engagements as visibility has them. */
+const BOARD_TIMEOUT_MS = 5_000;
+
+/**
+ * The engagements with the stage a reader is shown: a withdrawn one its campaign's lead closed or
+ * excluded at drafting reads so (`stageAsDecided`). Asks each campaign that has a withdrawn engagement
+ * listed, once; one that does not answer (its worker down) leaves them as visibility lists them.
+ */
+export async function withDecidedStages(found: EngagementSummary[], boardOf: (campaignId: string) => Promise<Pick<CampaignBoard, 'endedByLead'>>): Promise<EngagementSummary[]> {
+  const campaignIds = [...new Set(found.filter((e) => e.stage === 'withdrawn' && e.campaignId !== undefined).map((e) => e.campaignId!))];
+  const decided = new Map<string, Record<string, OpenCaseAction>>();
+  await Promise.all(campaignIds.map(async (id) => decided.set(id, await boardOf(id).then((b) => b.endedByLead ?? {}, () => ({})))));
+  return found.map((e) => {
+    const action = e.campaignId !== undefined && e.vendorId !== undefined ? decided.get(e.campaignId)?.[e.vendorId] : undefined;
+    return action ? { ...e, stage: stageAsDecided(e.stage, action) } : e;
+  });
 }
 
 export function searchCommand(session: Session): Command {

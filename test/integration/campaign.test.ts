@@ -448,6 +448,29 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect((await finished).published.version).toBe(1);
   });
 
+  it('says in its first version that a vendor the lead closed after it had responded did respond', { timeout: 180_000 }, async () => {
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('closed-responded');
+    const input = campaignInput(id, ['sigma'], {
+      policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }),
+    });
+    await campaigns.start(input);
+    const ref = { campaignId: id, vendorId: 'sigma' };
+    await untilFound(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'sigma awaiting a response');
+    const receivedAt = new Date().toISOString();
+    await engagements.recordResponse(ref, { by: officer, receivedAt, summary: 'Answered.', attachments: [] });
+    await campaigns.editStatement(id, {
+      by: officer,
+      conclusions: { en: ['Closed early.'], fr: ['Clos tôt.'] },
+      lessonsLearned: { en: ['Start early.'], fr: ['Commencer tôt.'] },
+    });
+    const reason = { en: 'The review was closed before follow-up questions.', fr: 'L’examen a été clos avant les questions complémentaires.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'sigma', action: 'close', reason }]);
+    await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    // The campaign learns of the response from the engagement's outcome, which the first version waited for.
+    expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'sigma', stage: 'closed-by-lead', respondedAt: receivedAt, reason })]);
+  });
+
   it('publishes once a quorum approves a statement the lead drafted after closing the open engagement with a reason', { timeout: 180_000 }, async () => {
     const { campaigns, engagements } = clients();
     const id = env.uniqueId('quorum');

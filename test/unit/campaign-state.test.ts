@@ -1040,6 +1040,53 @@ describe('a draft that settles an open engagement without a public reason', () =
   });
 });
 
+describe('a vendor the lead closed after it had responded', () => {
+  const both = (en: string, fr: string) => ({ en, fr });
+  const publicText = {
+    vendors: { zoom: { summary: both('Zoom explained its plan.', 'Zoom a expliqué son plan.') } },
+    conclusions: { en: ['Done.'], fr: ['Fait.'] },
+    lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+  };
+  const close = { vendorId: 'cisco', action: 'close' as const, reason: both('Closed before follow-up questions.', 'Clos avant les questions complémentaires.') };
+  const closedAfterResponse = (): EngagementOutcome => ({ ...concluded('cisco'), stage: 'withdrawn', findings: undefined, respondedAt: '2020-11-20T09:00:00Z', endedAt: LATER });
+
+  function closing(options?: CampaignCaseOptions) {
+    const kase = newCampaign({ kind: 'all' }, 'edit-loop', options);
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.edit({ by: LEAD, ...publicText });
+    kase.requestDraft({ by: LEAD, openCases: [close] }, NOW);
+    return kase;
+  }
+
+  it('waits for the closed engagement’s outcome, then says when the vendor responded', () => {
+    const kase = closing();
+    // Signalled, not yet ended: the campaign does not know yet whether it had responded.
+    expect(kase.closedCasesEnding()).toBe(true);
+    kase.engagementEnded('cisco', closedAfterResponse());
+    expect(kase.closedCasesEnding()).toBe(false);
+    kase.startApproval(LATER);
+    expect(kase.draft!.vendors.find((v) => v.vendorId === 'cisco')).toMatchObject({ stage: 'closed-by-lead', respondedAt: '2020-11-20T09:00:00Z' });
+  });
+
+  it('says nothing of it where the workflow says not to (a history drafted before the statement said so)', () => {
+    let asked = 0;
+    const kase = closing({ holdsOversizedDraft: true, tellsResponsesBeforeClosing: () => (asked++, false) });
+    kase.engagementEnded('cisco', closedAfterResponse());
+    kase.startApproval(LATER);
+    expect(asked).toBe(1);
+    expect(kase.draft!.vendors.find((v) => v.vendorId === 'cisco')).not.toHaveProperty('respondedAt');
+  });
+
+  it('does not ask when no vendor the lead closed had responded', () => {
+    let asked = 0;
+    const kase = closing({ holdsOversizedDraft: true, tellsResponsesBeforeClosing: () => (asked++, true) });
+    kase.engagementEnded('cisco', { ...closedAfterResponse(), respondedAt: undefined });
+    kase.startApproval(LATER);
+    expect(asked).toBe(0);
+    expect(kase.draft!.vendors.find((v) => v.vendorId === 'cisco')).toMatchObject({ stage: 'closed-by-lead' });
+  });
+});
+
 /** The refusal `check` throws; a check that accepts the request fails the test. */
 const refusalOf = (check: () => void) => {
   try {

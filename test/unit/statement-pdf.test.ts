@@ -145,6 +145,27 @@ describe('statement PDF', () => {
     expect(statementFindings(statement([silent])).vendors[0]).not.toHaveProperty('repliedInTimeAt');
   });
 
+  it('says, in both languages, that a vendor whose review the lead closed had responded, and counts it among those that responded', async () => {
+    const reason = both('The review was closed before follow-up questions.', 'L’examen a été clos avant les questions complémentaires.');
+    const closed = (id: string, name: string, respondedAt?: string): StatementVendorEntry => ({ vendorId: id, vendorName: name, stage: 'closed-by-lead', reason, ...(respondedAt ? { respondedAt } : {}) });
+    const input = statement([closed('microsoft', 'Microsoft', '2020-08-14T12:00:00Z'), closed('cisco', 'Cisco', '2020-08-20T12:00:00Z'), concluded('zoom', 'Zoom'), closed('houseparty', 'Houseparty')]);
+    const [en, fr] = (await Promise.all([text(await renderStatementPdf(input, 'en', false)), text(await renderStatementPdf(input, 'fr', false))])).map((b) => b.replace(/\s+/g, ' '));
+    expect(en).toContain('Microsoft responded to the open letter on 14 August 2020; the authorities closed their review before it was complete, for the following reason:');
+    expect(fr).toMatch(/Microsoft a répondu à la lettre ouverte le 14 août 2020 ?; les autorités ont clos leur examen avant son terme, pour le motif suivant ?:/);
+    // Houseparty never responded: the sentence stays as it was.
+    expect(en).toContain('The authorities closed their review of Houseparty before it was complete, for the following reason:');
+    // The summary no longer says that only one company responded.
+    expect(en).toContain('One company responded and was assessed');
+    expect(en).toContain('Two companies responded; their reviews were closed before they were complete');
+    expect(en).toContain('One review closed before it was complete');
+    expect(fr).toMatch(/Deux entreprises ont répondu ?; leurs examens ont été clos avant leur terme/);
+    expect(fr).toContain('Un examen clos avant son terme');
+    expect(fr).not.toContain('Trois examens clos avant leur terme');
+    const one = (await text(await renderStatementPdf(statement([closed('cisco', 'Cisco', '2020-08-20T12:00:00Z')]), 'fr', false))).replace(/\s+/g, ' ');
+    expect(one).toMatch(/Une entreprise a répondu ?; son examen a été clos avant son terme/);
+    expect(statementFindings(input).vendors.find((v) => v.vendorId === 'microsoft')).toMatchObject({ stage: 'closed-by-lead', respondedAt: '2020-08-14T12:00:00Z' });
+  });
+
   it('writes counts with their plurals and without internal jargon', async () => {
     const withdrawn: StatementVendorEntry = { vendorId: 'gamma', vendorName: 'Gamma', stage: 'withdrawn', endedAt: '2020-09-01T00:00:00Z' };
     const input = statement([concluded('zoom', 'Zoom'), concluded('cisco', 'Cisco'), silent, withdrawn]);

@@ -108,6 +108,27 @@ describe('a vendor’s part of the statement', () => {
     const withdrawn = ended('party', { stage: 'withdrawn', findings: undefined, response: undefined });
     expect(entryOf(withdrawn, undefined, { vendorId: 'party', action: 'close', reason }).stage).toBe('closed-by-lead');
   });
+
+  it('keeps when a vendor the lead closed had responded, so the statement can say it did', () => {
+    const reason = both('Closed before follow-up questions.', 'Clos avant les questions complémentaires.');
+    // Closed after its response: the engagement ended withdrawn, its outcome saying when it responded.
+    const responded = ended('cisco', { stage: 'withdrawn', findings: undefined, response: undefined, respondedAt: '2020-08-14T00:00:00Z', demonstrations: [], questions: undefined });
+    expect(entryOf(responded, undefined, { vendorId: 'cisco', action: 'close', reason })).toMatchObject({ stage: 'closed-by-lead', respondedAt: '2020-08-14T00:00:00Z', reason });
+    // One that never responded has none; nor has an excluded vendor, which the statement does not cover.
+    const silent = ended('party', { stage: 'withdrawn', findings: undefined, response: undefined, demonstrations: [], questions: undefined });
+    expect(entryOf(silent, undefined, { vendorId: 'party', action: 'close', reason })).not.toHaveProperty('respondedAt');
+    expect(entryOf(responded, undefined, { vendorId: 'cisco', action: 'exclude', reason })).not.toHaveProperty('respondedAt');
+  });
+
+  it('counts a response the lead’s closing now reveals as a change of the public text', () => {
+    const reason = both('Closed.', 'Clos.');
+    const entry = entryOf(ended('cisco', { stage: 'withdrawn', findings: undefined, response: undefined, respondedAt: '2020-08-14T00:00:00Z', demonstrations: [], questions: undefined }), undefined, { vendorId: 'cisco', action: 'close', reason });
+    const { respondedAt: _untold, ...before } = entry;
+    const base = { conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['L.'], fr: ['L.'] } };
+    expect(statementChanges({ ...base, vendors: [before] }, { ...base, vendors: [entry] }, { asPrinted: true })).toEqual([
+      { section: 'response-before-closing', vendorName: 'CISCO', respondedAfter: '2020-08-14T00:00:00Z' },
+    ]);
+  });
 });
 
 describe('what a draft still lacks', () => {

@@ -179,6 +179,16 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     expect(fr.text).toMatch(/réponse parvenue dans le délai imparti, le 29\s+septembre\s+2020/);
   });
 
+  it('tells the signatories that the next version says a vendor the lead closed had responded, with its date, in their language', async () => {
+    const changes = [{ section: 'response-before-closing' as const, vendorName: 'Cisco', respondedAfter: '2020-08-14T14:30:00Z' }];
+    const en = await compose(toAuthority('approval-request', 'en', { version: 2, sinceVersion: 1, changes }));
+    const fr = await compose(toAuthority('approval-request', 'fr', { version: 2, sinceVersion: 1, changes }));
+    expect(en.text).toContain('Cisco: response before its review was closed');
+    expect(en.text).toMatch(/responded on 14\s+August\s+2020, before its review was closed/);
+    expect(fr.text).toContain('Cisco\u00a0: réponse avant la clôture de son examen');
+    expect(fr.text).toMatch(/réponse reçue le 14\s+août\s+2020, avant la clôture de son examen/);
+  });
+
   it('says where to read the whole of a signatory’s comment the approval request cuts', async () => {
     // The workflow's own state: fdpic sends version 1 back with a long comment; the lead submits version 2.
     const campaign = testCampaign('vc');

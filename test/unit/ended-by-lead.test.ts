@@ -1,0 +1,103 @@
+// Engagements the lead closed or excluded at drafting end withdrawn (the campaign's signal is a
+// withdrawal); every place that shows their stage says what the lead decided, as the statement does.
+import { describe, expect, it } from 'vitest';
+import type { EngagementSummary } from '../../client/api';
+import { asDecidedByLead, type AuditEvent } from '../../client/audit';
+import { auditCsv } from '../../client/audit-report';
+import { cliWords } from '../../client/cli-words';
+import { renderSummaries, withDecidedStages } from '../../client/commands/search';
+import { boardRows } from '../../web/pages';
+import { loadViews } from '../../web/views';
+import { CampaignCase } from '../../workflows/campaign-state';
+import { stageAsDecided } from '../../workflows/campaign-rules';
+import type { CampaignInput } from '../../workflows/types';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+
+const summary = (vendorId: string, stage: string): EngagementSummary => ({
+  workflowId: `engagement:vc-2020:${vendorId}`,
+  campaignId: 'vc-2020',
+  vendorId,
+  stage,
+  executionStatus: 'COMPLETED',
+  startedAt: '2020-07-21T00:00:00Z',
+});
+const found = [summary('microsoft', 'withdrawn'), summary('google', 'withdrawn'), summary('gone', 'withdrawn'), summary('zoom', 'concluded')];
+const endedByLead = { microsoft: 'close', google: 'exclude' } as const;
+
+describe('an engagement the lead closed or excluded', () => {
+  it('reads as the lead decided only when it ended withdrawn', () => {
+    expect(stageAsDecided('withdrawn', 'close')).toBe('closed-by-lead');
+    expect(stageAsDecided('withdrawn', 'exclude')).toBe('excluded');
+    expect(stageAsDecided('withdrawn', undefined)).toBe('withdrawn');
+    // It ended otherwise before the decision took effect: its own outcome stands, as in the statement.
+    expect(stageAsDecided('concluded', 'close')).toBe('concluded');
+  });
+
+  it('is listed by the campaign’s board query with the lead’s decision', () => {
+    const input: CampaignInput = {
+      campaign: testCampaign('vc-2020'),
+      vendors: [testVendor('zoom'), testVendor('cisco')],
+      policy: fastPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: 'vc-2020', notifyVendors: true },
+    };
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+    expect(kase.board()).not.toHaveProperty('endedByLead');
+    kase.requestDraft({ by: 'Officer', openCases: [{ vendorId: 'cisco', action: 'close', reason: { en: 'Closed.', fr: 'Clos.' } }] }, '2020-12-01T10:00:00Z');
+    expect(kase.board().endedByLead).toEqual({ cisco: 'close' });
+  });
+
+  it('shows on the board as closed by the lead or excluded, in English and French', () => {
+    const views = loadViews();
+    const rows = boardRows({}, found, new Date('2021-01-01T00:00:00Z'), 'en', views, 'UTC', endedByLead);
+    expect(rows.map((r) => [r.vendorId, r.stage, views.text('en', r.stageKey)])).toEqual([
+      ['microsoft', 'closed-by-lead', 'closed by the lead authority'],
+      ['google', 'excluded', 'excluded from the statement'],
+      ['gone', 'withdrawn', 'withdrawn'],
+      ['zoom', 'concluded', views.text('en', 'stage.concluded')],
+    ]);
+    const fr = boardRows({}, found, new Date('2021-01-01T00:00:00Z'), 'fr', views, 'UTC', endedByLead);
+    expect(views.text('fr', fr[0]!.stageKey)).toBe('clos par l’autorité responsable');
+  });
+
+  it('shows in the CLI’s list as the lead decided, asking only the campaigns with a withdrawn engagement', async () => {
+    const asked: string[] = [];
+    const boardOf = async (campaignId: string) => (asked.push(campaignId), { endedByLead });
+    const other = { ...summary('x', 'concluded'), campaignId: 'other' };
+    const decided = await withDecidedStages([...found, other], boardOf);
+    expect(asked).toEqual(['vc-2020']);
+    const en = renderSummaries(decided, Date.parse('2021-01-01T00:00:00Z'), cliWords('en'));
+    expect(en).toMatch(/microsoft\s*│\s*closed-by-lead/);
+    expect(en).toMatch(/google\s*│\s*excluded/);
+    expect(en).toMatch(/gone\s*│\s*withdrawn/);
+    const fr = renderSummaries(decided, Date.parse('2021-01-01T00:00:00Z'), cliWords('fr'));
+    expect(fr).toContain('clos par l’autorité responsable');
+    // A campaign that cannot be asked (a worker down) leaves the stage as visibility has it.
+    const unasked = await withDecidedStages(found, async () => {
+      throw new Error('no worker');
+    });
+    expect(unasked.map((e) => e.stage)).toEqual(['withdrawn', 'withdrawn', 'withdrawn', 'concluded']);
+  });
+  it('reads so in the audit export: the campaign’s signal, the stage and the case’s close, in English and French', () => {
+    const row = (kind: AuditEvent['kind'], action: string): AuditEvent => ({ at: '2020-12-01T10:00:00.000Z', workflowId: 'engagement:vc:cisco', kind, actor: 'dossier', action });
+    const rows = [row('signal', 'withdrawFromCampaign'), row('stage', 'withdrawn'), row('case-closed', 'withdrawn')];
+    expect(asDecidedByLead(rows, undefined)).toEqual(rows);
+    const closed = asDecidedByLead(rows, 'close');
+    expect(closed.map((r) => r.action)).toEqual(['closeByLead', 'closed-by-lead', 'closed-by-lead']);
+    expect(asDecidedByLead(rows, 'exclude').map((r) => r.action)).toEqual(['excludeByLead', 'excluded', 'excluded']);
+    const trail = { scope: { campaignId: 'vc' }, workflowIds: ['engagement:vc:cisco'], unreadable: 0, events: closed };
+    const words = (language: 'en' | 'fr') => {
+      const [header, ...lines] = auditCsv(trail, { language }).toString('utf8').trim().split(/\r?\n/);
+      return { header: header!, lines };
+    };
+    const en = words('en').lines.join('\n');
+    expect(en).toContain('closed by the lead authority at drafting');
+    expect(en).toContain('closed by the lead authority');
+    expect(en).not.toContain('withdrawn from the campaign');
+    const fr = words('fr').lines.join('\n');
+    expect(fr).toContain('clôture par l’autorité responsable lors de la rédaction');
+    expect(fr).toContain('clos par l’autorité responsable');
+    expect(fr).not.toMatch(/retrait de la campagne|retiré/);
+  });
+});
