@@ -189,8 +189,9 @@ export function rtfBody(rtf: Buffer): RtfBody {
   }
   flush();
   const result = pieces.join('');
-  // As htmlAsText leaves an HTML body: no spaces at a line's end, at most one empty line in a row.
-  return fromHtml ? { html: result } : { text: result.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n') };
+  // As htmlAsText leaves an HTML body: no spaces at a line's end, at most one empty line in a row. Matched
+  // only from a run's first space: from each of them, a long run that ends no line costs its square.
+  return fromHtml ? { html: result } : { text: result.replace(/(?<![ \t])[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n') };
 }
 
 /** A decoder for the code page; windows-1252 (and any Node cannot read) by hand, as Node's reads it as Latin-1. */
