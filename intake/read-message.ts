@@ -219,7 +219,15 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): { parts: Part
     const ofBody = (f: Tnef['files'][number]) => !tnef.more && hasBody && (f.hidden || f.mhtmlReference) && typeFromName(f.name ?? '').startsWith('image/');
     attachments.push(...tnef.files.filter((f) => !ofBody(f)).map((f) => ({ filename: f.name, content: f.content })));
     // The first winmail.dat whose body reads as words gives the text; another's body is kept as its file.
-    const words = !hasText && bodyText === undefined && tnef.body ? textOf(tnef.body) : '';
+    let words = '';
+    try {
+      words = !hasText && bodyText === undefined && tnef.body ? textOf(tnef.body) : '';
+    } catch {
+      // Nothing the sender writes should make the body's reader throw; if it does, the reader is at
+      // fault, and the message must still be recorded (rejected, it would be read again forever): its
+      // winmail.dat is kept, as one whose body cannot be read is.
+    }
+    if (words) bodyText = words;
     if (tnef.more || tnef.unread > 0 || (tnef.hasBody && !hasText && !words)) attachments.push(kept);
   }
   return { parts: attachments, ...(bodyText ? { bodyText } : {}) };
