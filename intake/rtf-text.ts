@@ -13,7 +13,7 @@ const SKIPPED = new Set([
   'fonttbl', 'colortbl', 'stylesheet', 'info', 'pict', 'object', 'objdata', 'themedata', 'colorschememapping',
   'datastore', 'latentstyles', 'listtable', 'listoverridetable', 'rsidtbl', 'generator', 'xmlnstbl', 'filetbl',
   'revtbl', 'fldinst', 'header', 'headerl', 'headerr', 'headerf', 'footer', 'footerl', 'footerr', 'footerf',
-  'pgdsctbl', 'mhtmltag', 'nonshppict', 'shpinst', 'bkmkstart', 'bkmkend', 'xe', 'tc', 'private',
+  'pgdsctbl', 'mhtmltag', 'nonshppict', 'shpinst', 'bkmkstart', 'bkmkend', 'xe', 'tc', 'private', 'footnote',
 ]);
 
 /** Control words that stand for a character. */
@@ -21,6 +21,14 @@ const CHARACTERS: Record<string, string> = {
   par: '\n', line: '\n', sect: '\n', page: '\n', row: '\n', tab: '\t', cell: '\t',
   emdash: '—', endash: '–', bullet: '•', lquote: '‘', rquote: '’', ldblquote: '“', rdblquote: '”',
   emspace: '\u2003', enspace: '\u2002', qmspace: '\u2005', zwj: '\u200d', zwnj: '\u200c',
+};
+
+/**
+ * The code page of each `\fcharsetN` a font may declare ([MS-RTF] 1.9.1, \fcharset). 1 (the default)
+ * and 2 (Symbol, whose bytes are glyphs, not characters of a code page) are left to \ansicpg.
+ */
+const CHARSETS: Record<number, number> = {
+  0: 1252, 77: 10000, 128: 932, 129: 949, 134: 936, 136: 950, 161: 1253, 162: 1254, 163: 1258, 177: 1255, 178: 1256, 186: 1257, 204: 1251, 222: 874, 238: 1250,
 };
 
 /** Code pages whose WHATWG label is not `windows-<n>`. */
@@ -37,6 +45,12 @@ interface Group {
   htmlrtf: boolean;
   /** `\ucN`: the characters after a `\uN` that stand in for it in older readers. */
   uc: number;
+  /** In the font table, where `\fN` declares a font instead of choosing one. */
+  fontTable: boolean;
+  /** `\fN`: the font its text is in, whose charset gives its bytes' code page; undefined for \deff's. */
+  font?: number;
+  /** Between `\v` and `\v0`: hidden text, not shown to the reader. */
+  hidden: boolean;
 }
 
 /**
@@ -50,7 +64,14 @@ export function rtfBody(rtf: Buffer): RtfBody {
   const source = rtf.toString('latin1');
   const pieces: string[] = [];
   let bytes: number[] = [];
-  let decoder = decoderOf(1252);
+  // The document's code page (\ansicpg), and the one each font's charset gives (Riched20 and Word write
+  // Cyrillic or Greek in a font of that charset under \ansicpg1252).
+  let ansiCodepage = 1252;
+  const fonts = new Map<number, number>();
+  let defaultFont: number | undefined;
+  let declaring: number | undefined; // the font the font table is declaring
+  let codepage = 1252;
+  let decoder = decoderOf(codepage);
   const flush = () => {
     if (bytes.length === 0) return;
     pieces.push(decoder.decode(Uint8Array.from(bytes)));
@@ -58,15 +79,24 @@ export function rtfBody(rtf: Buffer): RtfBody {
   };
   let fromHtml = false;
   const stack: Group[] = [];
-  let group: Group = { skip: false, htmltag: false, htmlrtf: false, uc: 1 };
+  let group: Group = { skip: false, htmltag: false, htmlrtf: false, uc: 1, fontTable: false, hidden: false };
   let uncounted = 0; // groups deeper than MAX_DEPTH
   let starred = false; // the group began with \*: an optional destination, skipped unless known
   let first = false; // the next control word is the group's first
   let toSkip = 0; // characters still to skip after a \uN
-  const shown = () => !group.skip && (!fromHtml || group.htmltag || !group.htmlrtf);
+  const shown = () => !group.skip && !group.hidden && (!fromHtml || group.htmltag || !group.htmlrtf);
   const emitByte = (byte: number) => {
     if (toSkip > 0) return void toSkip--;
-    if (shown()) bytes.push(byte);
+    if (!shown()) return;
+    // The code page of the group's font, looked up as each byte comes: a group's end restores its parent's font.
+    const font = group.font ?? defaultFont;
+    const wanted = (font !== undefined ? fonts.get(font) : undefined) ?? ansiCodepage;
+    if (wanted !== codepage) {
+      flush();
+      codepage = wanted;
+      decoder = decoderOf(codepage);
+    }
+    bytes.push(byte);
   };
   const emit = (text: string) => {
     if (toSkip > 0) return void toSkip--;
@@ -149,6 +179,7 @@ export function rtfBody(rtf: Buffer): RtfBody {
       group.skip = name === 'htmlbase';
       continue;
     }
+    if (name === 'fonttbl') group.fontTable = true;
     if (SKIPPED.has(name) || (wasStarred && wasFirst)) {
       group.skip = true;
       continue;
@@ -166,12 +197,27 @@ export function rtfBody(rtf: Buffer): RtfBody {
         group.htmlrtf = param !== 0;
         break;
       case 'ansicpg':
-        flush();
-        decoder = decoderOf(param ?? 1252);
+        ansiCodepage = param ?? 1252;
         break;
       case 'mac':
-        flush();
-        decoder = decoderOf(10000);
+        ansiCodepage = 10000;
+        break;
+      case 'deff':
+        defaultFont = param;
+        break;
+      case 'f':
+        if (group.fontTable) declaring = param;
+        else group.font = param;
+        break;
+      case 'fcharset':
+        if (group.fontTable && declaring !== undefined && param !== undefined && Object.hasOwn(CHARSETS, param)) fonts.set(declaring, CHARSETS[param]!);
+        break;
+      case 'plain':
+        group.font = undefined;
+        group.hidden = false;
+        break;
+      case 'v':
+        group.hidden = param !== 0;
         break;
       case 'uc':
         group.uc = Math.max(0, Math.min(param ?? 1, 16));

@@ -78,3 +78,26 @@ describe('a crafted RTF body costs time in proportion to its size', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   }, 120_000);
 });
+
+describe('the character set of each font', () => {
+  it('reads \\\'hh in a font whose \\fcharset is Cyrillic (Riched20, Word) in that charset, not \\ansicpg', () => {
+    const body = rtf(
+      "{\\rtf1\\ansi\\ansicpg1252\\deff0\\nouicompat{\\fonttbl{\\f0\\fnil\\fcharset204 Calibri;}{\\f1\\fnil\\fcharset0 Calibri;}}{\\*\\generator Riched20 10.0.19041}\\viewkind4\\uc1\\pard\\f0\\lang1049\\'c7\\'e4\\'f0\\'e0\\'e2\\'f1\\'f2\\'e2\\'f3\\'e9\\'f2\\'e5\\f1\\lang9 , officer\\'e9\\par}",
+    );
+    expect(rtfBody(body)).toEqual({ text: 'Здравствуйте, officeré\n' });
+  });
+
+  it('reads each group in its own font’s charset, Greek and Central European, and the default font’s (\\deff) where none is named', () => {
+    const body = rtf(
+      "{\\rtf1\\ansi\\ansicpg1252\\deff2{\\fonttbl{\\f0\\froman\\fcharset161 Times;}{\\f1\\fswiss\\fcharset238 Arial;}{\\f2\\fswiss\\fcharset0 Arial;}{\\f3\\fnil\\fcharset2 Symbol;}}" +
+        "\\'e9 {\\f0 \\'e1\\'e2\\'e3}{\\f1  \\'b9\\'e8}{\\f3  \\'b7} \\'e9\\par}",
+    );
+    expect(rtfBody(body)).toEqual({ text: 'é αβγ ąč · é\n' });
+  });
+});
+
+describe('hidden text', () => {
+  it('leaves out hidden text (\\v to \\v0, or to the end of its group) and footnotes', () => {
+    expect(rtfBody(rtf('{\\rtf1\\ansi Visible {\\v hidden words}shown \\v also hidden\\v0 shown{\\footnote\\pard\\plain A footnote.}.\\par}'))).toEqual({ text: 'Visible shown shown.\n' });
+  });
+});
