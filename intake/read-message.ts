@@ -200,7 +200,8 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): { parts: Part
     let tnef: Tnef;
     try {
       // One more than a message may carry, so a winmail.dat with too many is refused as such.
-      tnef = readTnef(part.content, { maxFiles: LIMITS.attachments + 1 });
+      // Its body only when its words may become the message's text.
+      tnef = readTnef(part.content, { maxFiles: LIMITS.attachments + 1, readBody: !hasText && bodyText === undefined });
     } catch {
       // A TnefError says why; anything else would be the reader's own fault, and must not stop the
       // intake either: the winmail.dat is kept as it came, as a damaged one is.

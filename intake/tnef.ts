@@ -102,7 +102,7 @@ export interface Tnef {
   /**
    * That body, when it could be read: its plain text (PR_BODY, or attBody), else its HTML (PR_HTML),
    * else its RTF (PR_RTF_COMPRESSED, decompressed). Undefined when it has none, or when none of them
-   * could be read (a compressed RTF with a wrong CRC, or cut short).
+   * could be read (a compressed RTF with a wrong CRC, or cut short), or when `readBody` was false.
    */
   body?: TnefBody;
 }
@@ -116,7 +116,7 @@ export type TnefBody = { text: string } | { html: string } | { rtf: Buffer };
  * @example
  * const { files } = readTnef(winmailDat, { maxFiles: 100 }); // [{ name: 'response.pdf', content }]
  */
-export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number } = {}): Tnef {
+export function readTnef(bytes: Buffer, { maxFiles = 100, readBody = true }: { maxFiles?: number; readBody?: boolean } = {}): Tnef {
   if (bytes.length < 6) throw new TnefError('TnefTruncated', `a TNEF stream is at least 6 bytes (got ${bytes.length})`);
   if (bytes.readUInt32LE(0) !== TNEF_SIGNATURE) {
     throw new TnefError('TnefSignature', `not a TNEF stream: it starts with 0x${bytes.readUInt32LE(0).toString(16)}, not 0x${TNEF_SIGNATURE.toString(16)}`);
@@ -205,7 +205,9 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
       ...(a.contentId ? { contentId: a.contentId } : {}),
     });
   }
-  const body = hasBody ? bodyOf(bodyProps, attBody, codepage) : undefined;
+  // Not read when its words are not wanted (the message has a text part, or another winmail.dat gave them):
+  // decompressing and decoding up to MAX_BODY_BYTES for nothing.
+  const body = hasBody && readBody ? bodyOf(bodyProps, attBody, codepage) : undefined;
   return { files, more, unread: attachments.length - files.length, hasBody, ...(body ? { body } : {}) };
 }
 

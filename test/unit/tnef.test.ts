@@ -142,6 +142,11 @@ describe('reading a winmail.dat (TNEF)', () => {
 });
 
 describe('reading the body of the message inside a winmail.dat', () => {
+  it('reads no body when asked not to (the message has its text already), and still says it has one', () => {
+    const tnef = readTnef(fixture('attachments.dat'), { readBody: false });
+    expect([tnef.hasBody, tnef.body]).toEqual([true, undefined]);
+  });
+
   it('gives attachments.dat’s compressed RTF decompressed, the 443 bytes `tnef --save-body` writes', () => {
     const body = readTnef(fixture('attachments.dat')).body;
     expect(body && 'rtf' in body ? sha256(body.rtf) : body).toBe('5dcd1bdee036cc1c7639bca7f7e96355d80a18f9e366b3be672a3112019d4356');
