@@ -63,7 +63,10 @@ export function rtfBody(rtf: Buffer): RtfBody {
   // Each byte as one char, so the scan sees the bytes, and \'hh and 8-bit text go to the code page's decoder.
   const source = rtf.toString('latin1');
   const pieces: string[] = [];
-  let bytes: number[] = [];
+  // The bytes not yet decoded, in one buffer the size of the source (no body has more): an array of
+  // numbers cost a 10 MB body some 300 MB.
+  const bytes = Buffer.allocUnsafe(source.length);
+  let pending = 0;
   // The document's code page (\ansicpg), and the one each font's charset gives (Riched20 and Word write
   // Cyrillic or Greek in a font of that charset under \ansicpg1252).
   let ansiCodepage = 1252;
@@ -73,9 +76,9 @@ export function rtfBody(rtf: Buffer): RtfBody {
   let codepage = 1252;
   let decoder = decoderOf(codepage);
   const flush = () => {
-    if (bytes.length === 0) return;
-    pieces.push(decoder.decode(Uint8Array.from(bytes)));
-    bytes = [];
+    if (pending === 0) return;
+    pieces.push(decoder.decode(bytes.subarray(0, pending)));
+    pending = 0;
   };
   let fromHtml = false;
   const stack: Group[] = [];
@@ -96,7 +99,7 @@ export function rtfBody(rtf: Buffer): RtfBody {
       codepage = wanted;
       decoder = decoderOf(codepage);
     }
-    bytes.push(byte);
+    bytes[pending++] = byte;
   };
   const emit = (text: string) => {
     if (toSkip > 0) return void toSkip--;
@@ -242,7 +245,7 @@ export function rtfBody(rtf: Buffer): RtfBody {
 
 /** A decoder for the code page; windows-1252 (and any Node cannot read) by hand, as Node's reads it as Latin-1. */
 function decoderOf(codepage: number): { decode(bytes: Uint8Array): string } {
-  const cp1252 = { decode: (bytes: Uint8Array) => fromCp1252(Buffer.from(bytes).toString('latin1')) };
+  const cp1252 = { decode: (bytes: Uint8Array) => fromCp1252(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')) };
   if (codepage === 1252) return cp1252;
   try {
     return new TextDecoder(CODEPAGES[codepage] ?? `windows-${codepage}`);

@@ -1,7 +1,9 @@
 // The words of an Outlook RTF body: plain RTF read as text, HTML encapsulated in RTF ([MS-OXRTFEX])
 // given back as its HTML. The RTF here is written by hand, each piece as the spec's examples write it,
 // but for the spec's own encapsulation example, with the HTML rtf-stream-parser expects (test/fixtures/rtf).
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rtfBody } from '../../intake/rtf-text';
@@ -77,6 +79,25 @@ describe('a crafted RTF body costs time in proportion to its size', () => {
     expect(rtfBody(body)).toEqual({ text: `Dear officer,${' '.repeat(100_000)}x\n` });
     expect(Date.now() - started).toBeLessThan(2_000);
   }, 120_000);
+
+  it('reads a 10 MB body of plain words in a process whose heap is 64 MB (one number per byte took some 300 MB)', () => {
+    // In a process of its own, so the limit is the reader's alone: past it, Node aborts.
+    const dir = mkdtempSync(join(tmpdir(), 'rtf-text-'));
+    try {
+      const script = join(dir, 'read.ts');
+      writeFileSync(
+        script,
+        `import { rtfBody } from ${JSON.stringify(join(PROJECT_ROOT, 'intake', 'rtf-text.ts'))};\n` +
+          `const body = Buffer.from('{\\\\rtf1\\\\ansi ' + 'abcdefgh '.repeat(1_165_000) + '}', 'latin1');\n` +
+          `const read = rtfBody(body);\n` +
+          `process.stdout.write(String('text' in read ? read.text.length : -1));\n`,
+      );
+      const run = spawnSync(process.execPath, ['--max-old-space-size=64', '--import', 'tsx', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect({ status: run.status, signal: run.signal, out: run.stdout }).toEqual({ status: 0, signal: null, out: String(9 * 1_165_000) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('the character set of each font', () => {
