@@ -200,7 +200,8 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): { parts: Part
     let tnef: Tnef;
     try {
       // One more than a message may carry, so a winmail.dat with too many is refused as such.
-      tnef = readTnef(part.content, { maxFiles: LIMITS.attachments + 1 });
+      // Its body only when its words may become the message's text.
+      tnef = readTnef(part.content, { maxFiles: LIMITS.attachments + 1, readBody: !hasText && bodyText === undefined });
     } catch {
       // A TnefError says why; anything else would be the reader's own fault, and must not stop the
       // intake either: the winmail.dat is kept as it came, as a damaged one is.
@@ -219,7 +220,14 @@ function withWinmailOpened(parts: Attachment[], hasText: boolean): { parts: Part
     const ofBody = (f: Tnef['files'][number]) => !tnef.more && hasBody && (f.hidden || f.mhtmlReference) && typeFromName(f.name ?? '').startsWith('image/');
     attachments.push(...tnef.files.filter((f) => !ofBody(f)).map((f) => ({ filename: f.name, content: f.content })));
     // The first winmail.dat whose body reads as words gives the text; another's body is kept as its file.
-    const words = !hasText && bodyText === undefined && tnef.body ? textOf(tnef.body) : '';
+    let words = '';
+    try {
+      words = !hasText && bodyText === undefined && tnef.body ? textOf(tnef.body) : '';
+    } catch {
+      // Nothing the sender writes should make the body's reader throw; if it does, the reader is at
+      // fault, and the message must still be recorded (rejected, it would be read again forever): its
+      // winmail.dat is kept, as one whose body cannot be read is.
+    }
     if (words) bodyText = words;
     if (tnef.more || tnef.unread > 0 || (tnef.hasBody && !hasText && !words)) attachments.push(kept);
   }
@@ -369,14 +377,44 @@ export function bareFileName(name: string | undefined, n: number, type = ''): st
  * so a message's HTML reads as the same words as its text part.
  */
 export function htmlAsText(html: string): string {
+  // Each regex here fails at most once per position of a long run (a tag ends at the next "<" or ">",
+  // spaces are trimmed from a run's first): the HTML is the sender's, and a regex that restarts at
+  // every position of a run costs its square (50,000 "<" took 8 s).
   return decodedReferences(
-    html
-      .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    withoutElements(html, ['script', 'style', 'head'])
       .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
-      .replace(/<[^>]*>/g, ''),
+      .replace(/<[^<>]*>/g, ''),
   )
-    .replace(/[ \t]+\n/g, '\n')
+    .replace(/(?<![ \t])[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n');
+}
+
+/**
+ * The HTML with each of these elements, content and all, replaced by a space. Searched for forward
+ * only: an element with no end tag after it is left (its tags go with the others), and so is every
+ * later one of its name, which has none either.
+ */
+function withoutElements(html: string, names: string[]): string {
+  const opening = new RegExp(`<(${names.join('|')})\\b`, 'gi');
+  const closing = new Map(names.map((name) => [name, new RegExp(`</${name}\\s*>`, 'gi')]));
+  const unclosed = new Set<string>();
+  let kept = '';
+  let from = 0;
+  for (let start = opening.exec(html); start !== null; start = opening.exec(html)) {
+    const name = start[1]!.toLowerCase();
+    if (unclosed.has(name)) continue;
+    const end = closing.get(name)!;
+    end.lastIndex = opening.lastIndex;
+    const found = end.exec(html);
+    if (found === null) {
+      unclosed.add(name);
+      continue;
+    }
+    kept += `${html.slice(from, start.index)} `;
+    from = found.index + found[0].length;
+    opening.lastIndex = from;
+  }
+  return kept + html.slice(from);
 }
 
 /** HTML 4's Latin-1 entities, in the order of their code points from U+00A0. */

@@ -13,7 +13,7 @@ const SKIPPED = new Set([
   'fonttbl', 'colortbl', 'stylesheet', 'info', 'pict', 'object', 'objdata', 'themedata', 'colorschememapping',
   'datastore', 'latentstyles', 'listtable', 'listoverridetable', 'rsidtbl', 'generator', 'xmlnstbl', 'filetbl',
   'revtbl', 'fldinst', 'header', 'headerl', 'headerr', 'headerf', 'footer', 'footerl', 'footerr', 'footerf',
-  'pgdsctbl', 'mhtmltag', 'nonshppict', 'shpinst', 'bkmkstart', 'bkmkend', 'xe', 'tc', 'private',
+  'pgdsctbl', 'mhtmltag', 'nonshppict', 'shpinst', 'bkmkstart', 'bkmkend', 'xe', 'tc', 'private', 'footnote',
 ]);
 
 /** Control words that stand for a character. */
@@ -21,6 +21,14 @@ const CHARACTERS: Record<string, string> = {
   par: '\n', line: '\n', sect: '\n', page: '\n', row: '\n', tab: '\t', cell: '\t',
   emdash: '—', endash: '–', bullet: '•', lquote: '‘', rquote: '’', ldblquote: '“', rdblquote: '”',
   emspace: '\u2003', enspace: '\u2002', qmspace: '\u2005', zwj: '\u200d', zwnj: '\u200c',
+};
+
+/**
+ * The code page of each `\fcharsetN` a font may declare ([MS-RTF] 1.9.1, \fcharset). 1 (the default)
+ * and 2 (Symbol, whose bytes are glyphs, not characters of a code page) are left to \ansicpg.
+ */
+const CHARSETS: Record<number, number> = {
+  0: 1252, 77: 10000, 128: 932, 129: 949, 134: 936, 136: 950, 161: 1253, 162: 1254, 163: 1258, 177: 1255, 178: 1256, 186: 1257, 204: 1251, 222: 874, 238: 1250,
 };
 
 /** Code pages whose WHATWG label is not `windows-<n>`. */
@@ -37,6 +45,12 @@ interface Group {
   htmlrtf: boolean;
   /** `\ucN`: the characters after a `\uN` that stand in for it in older readers. */
   uc: number;
+  /** In the font table, where `\fN` declares a font instead of choosing one. */
+  fontTable: boolean;
+  /** `\fN`: the font its text is in, whose charset gives its bytes' code page; undefined for \deff's. */
+  font?: number;
+  /** Between `\v` and `\v0`: hidden text, not shown to the reader. */
+  hidden: boolean;
 }
 
 /**
@@ -49,24 +63,43 @@ export function rtfBody(rtf: Buffer): RtfBody {
   // Each byte as one char, so the scan sees the bytes, and \'hh and 8-bit text go to the code page's decoder.
   const source = rtf.toString('latin1');
   const pieces: string[] = [];
-  let bytes: number[] = [];
-  let decoder = decoderOf(1252);
+  // The bytes not yet decoded, in one buffer the size of the source (no body has more): an array of
+  // numbers cost a 10 MB body some 300 MB.
+  const bytes = Buffer.allocUnsafe(source.length);
+  let pending = 0;
+  // The document's code page (\ansicpg), and the one each font's charset gives (Riched20 and Word write
+  // Cyrillic or Greek in a font of that charset under \ansicpg1252).
+  let ansiCodepage = 1252;
+  const fonts = new Map<number, number>();
+  let defaultFont: number | undefined;
+  let declaring: number | undefined; // the font the font table is declaring
+  let codepage = 1252;
+  let decoder = decoderOf(codepage);
   const flush = () => {
-    if (bytes.length === 0) return;
-    pieces.push(decoder.decode(Uint8Array.from(bytes)));
-    bytes = [];
+    if (pending === 0) return;
+    pieces.push(decoder.decode(bytes.subarray(0, pending)));
+    pending = 0;
   };
   let fromHtml = false;
   const stack: Group[] = [];
-  let group: Group = { skip: false, htmltag: false, htmlrtf: false, uc: 1 };
+  let group: Group = { skip: false, htmltag: false, htmlrtf: false, uc: 1, fontTable: false, hidden: false };
   let uncounted = 0; // groups deeper than MAX_DEPTH
   let starred = false; // the group began with \*: an optional destination, skipped unless known
   let first = false; // the next control word is the group's first
   let toSkip = 0; // characters still to skip after a \uN
-  const shown = () => !group.skip && (!fromHtml || group.htmltag || !group.htmlrtf);
+  const shown = () => !group.skip && !group.hidden && (!fromHtml || group.htmltag || !group.htmlrtf);
   const emitByte = (byte: number) => {
     if (toSkip > 0) return void toSkip--;
-    if (shown()) bytes.push(byte);
+    if (!shown()) return;
+    // The code page of the group's font, looked up as each byte comes: a group's end restores its parent's font.
+    const font = group.font ?? defaultFont;
+    const wanted = (font !== undefined ? fonts.get(font) : undefined) ?? ansiCodepage;
+    if (wanted !== codepage) {
+      flush();
+      codepage = wanted;
+      decoder = decoderOf(codepage);
+    }
+    bytes[pending++] = byte;
   };
   const emit = (text: string) => {
     if (toSkip > 0) return void toSkip--;
@@ -149,6 +182,7 @@ export function rtfBody(rtf: Buffer): RtfBody {
       group.skip = name === 'htmlbase';
       continue;
     }
+    if (name === 'fonttbl') group.fontTable = true;
     if (SKIPPED.has(name) || (wasStarred && wasFirst)) {
       group.skip = true;
       continue;
@@ -166,12 +200,27 @@ export function rtfBody(rtf: Buffer): RtfBody {
         group.htmlrtf = param !== 0;
         break;
       case 'ansicpg':
-        flush();
-        decoder = decoderOf(param ?? 1252);
+        ansiCodepage = param ?? 1252;
         break;
       case 'mac':
-        flush();
-        decoder = decoderOf(10000);
+        ansiCodepage = 10000;
+        break;
+      case 'deff':
+        defaultFont = param;
+        break;
+      case 'f':
+        if (group.fontTable) declaring = param;
+        else group.font = param;
+        break;
+      case 'fcharset':
+        if (group.fontTable && declaring !== undefined && param !== undefined && Object.hasOwn(CHARSETS, param)) fonts.set(declaring, CHARSETS[param]!);
+        break;
+      case 'plain':
+        group.font = undefined;
+        group.hidden = false;
+        break;
+      case 'v':
+        group.hidden = param !== 0;
         break;
       case 'uc':
         group.uc = Math.max(0, Math.min(param ?? 1, 16));
@@ -189,13 +238,14 @@ export function rtfBody(rtf: Buffer): RtfBody {
   }
   flush();
   const result = pieces.join('');
-  // As htmlAsText leaves an HTML body: no spaces at a line's end, at most one empty line in a row.
-  return fromHtml ? { html: result } : { text: result.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n') };
+  // As htmlAsText leaves an HTML body: no spaces at a line's end, at most one empty line in a row. Matched
+  // only from a run's first space: from each of them, a long run that ends no line costs its square.
+  return fromHtml ? { html: result } : { text: result.replace(/(?<![ \t])[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n') };
 }
 
 /** A decoder for the code page; windows-1252 (and any Node cannot read) by hand, as Node's reads it as Latin-1. */
 function decoderOf(codepage: number): { decode(bytes: Uint8Array): string } {
-  const cp1252 = { decode: (bytes: Uint8Array) => fromCp1252(Buffer.from(bytes).toString('latin1')) };
+  const cp1252 = { decode: (bytes: Uint8Array) => fromCp1252(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')) };
   if (codepage === 1252) return cp1252;
   try {
     return new TextDecoder(CODEPAGES[codepage] ?? `windows-${codepage}`);

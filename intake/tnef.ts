@@ -28,6 +28,8 @@ const ATT_ATTACHMENT = 0x00069005;
 const PR_BODY = 0x1000;
 const PR_RTF_COMPRESSED = 0x1009;
 const PR_HTML = 0x1013;
+/** PR_INTERNET_CPID (PidTagInternetCodepage): the code page of the HTML body ([MS-OXPROPS] 2.739). */
+const PR_INTERNET_CPID = 0x3fde;
 const PR_ATTACH_DATA = 0x3701;
 const PR_ATTACH_LONG_FILENAME = 0x3707;
 const PR_ATTACH_CONTENT_ID = 0x3712;
@@ -100,7 +102,7 @@ export interface Tnef {
   /**
    * That body, when it could be read: its plain text (PR_BODY, or attBody), else its HTML (PR_HTML),
    * else its RTF (PR_RTF_COMPRESSED, decompressed). Undefined when it has none, or when none of them
-   * could be read (a compressed RTF with a wrong CRC, or cut short).
+   * could be read (a compressed RTF with a wrong CRC, or cut short), or when `readBody` was false.
    */
   body?: TnefBody;
 }
@@ -114,7 +116,7 @@ export type TnefBody = { text: string } | { html: string } | { rtf: Buffer };
  * @example
  * const { files } = readTnef(winmailDat, { maxFiles: 100 }); // [{ name: 'response.pdf', content }]
  */
-export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number } = {}): Tnef {
+export function readTnef(bytes: Buffer, { maxFiles = 100, readBody = true }: { maxFiles?: number; readBody?: boolean } = {}): Tnef {
   if (bytes.length < 6) throw new TnefError('TnefTruncated', `a TNEF stream is at least 6 bytes (got ${bytes.length})`);
   if (bytes.readUInt32LE(0) !== TNEF_SIGNATURE) {
     throw new TnefError('TnefSignature', `not a TNEF stream: it starts with 0x${bytes.readUInt32LE(0).toString(16)}, not 0x${TNEF_SIGNATURE.toString(16)}`);
@@ -148,8 +150,8 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
         attBody = data;
       } else if (id === ATT_MSG_PROPS) {
         // Properties that cannot be walked are taken as a body, so the intake keeps the winmail.dat.
-        const props = propertiesOf(data, (propId) => propId === PR_BODY || propId === PR_RTF_COMPRESSED || propId === PR_HTML);
-        hasBody ||= props === undefined || props.size > 0;
+        const props = propertiesOf(data, (propId) => propId === PR_BODY || propId === PR_RTF_COMPRESSED || propId === PR_HTML || propId === PR_INTERNET_CPID);
+        hasBody ||= props === undefined || props.has(PR_BODY) || props.has(PR_RTF_COMPRESSED) || props.has(PR_HTML);
         if (props) bodyProps = props;
       }
       continue;
@@ -203,7 +205,9 @@ export function readTnef(bytes: Buffer, { maxFiles = 100 }: { maxFiles?: number 
       ...(a.contentId ? { contentId: a.contentId } : {}),
     });
   }
-  const body = hasBody ? bodyOf(bodyProps, attBody, codepage) : undefined;
+  // Not read when its words are not wanted (the message has a text part, or another winmail.dat gave them):
+  // decompressing and decoding up to MAX_BODY_BYTES for nothing.
+  const body = hasBody && readBody ? bodyOf(bodyProps, attBody, codepage) : undefined;
   return { files, more, unread: attachments.length - files.length, hasBody, ...(body ? { body } : {}) };
 }
 
@@ -222,7 +226,7 @@ function bodyOf(props: Map<number, { type: number; value: Buffer }> | undefined,
   const html = props?.get(PR_HTML);
   // PR_HTML is binary (the bytes of the HTML in the message's code page), or a string as some writers give it.
   if (html && (html.type === PT_BINARY || html.type === PT_STRING8 || html.type === PT_UNICODE) && html.value.length <= MAX_BODY_BYTES) {
-    const markup = html.type === PT_UNICODE ? decoded(html.value, 1200) : decoded(html.value, codepage);
+    const markup = html.type === PT_UNICODE ? decoded(html.value, 1200) : htmlDecoded(html.value, props?.get(PR_INTERNET_CPID), codepage);
     if (markup.trim()) return { html: markup };
   }
   const rtf = props?.get(PR_RTF_COMPRESSED);
@@ -235,6 +239,40 @@ function bodyOf(props: Map<number, { type: number; value: Buffer }> | undefined,
     }
   }
   return undefined;
+}
+
+/**
+ * PR_HTML's bytes as text: in the code page PR_INTERNET_CPID gives (65001 for UTF-8, as Outlook writes
+ * it), else the one its `<meta charset>` declares, else the TNEF's (attOemCodepage). attOemCodepage is
+ * the code page of the message's strings, not of its HTML: a UTF-8 body read in it is garbled.
+ */
+function htmlDecoded(bytes: Buffer, internetCpid: { type: number; value: Buffer } | undefined, codepage: number): string {
+  if (internetCpid && internetCpid.type === PT_LONG && internetCpid.value.length >= 4) {
+    const cpid = internetCpid.value.readUInt32LE(0);
+    if (cpid === 1252 || cpid === 28591 || canDecode(cpid)) return decoded(bytes, cpid);
+  }
+  // The declaration is in ASCII, within the head: the first 1024 bytes, as browsers look (HTML's prescan).
+  const declared = /<meta\b[^>]{0,512}?charset\s*=\s*["']?([A-Za-z0-9_:.-]{1,40})/i.exec(bytes.subarray(0, 1024).toString('latin1'))?.[1];
+  if (declared !== undefined) {
+    try {
+      const label = new TextDecoder(declared).encoding;
+      if (label === 'windows-1252') return decoded(bytes, 1252);
+      return withoutNul(new TextDecoder(label).decode(bytes));
+    } catch {
+      // A label no decoder knows: the TNEF's code page, as without one.
+    }
+  }
+  return decoded(bytes, codepage);
+}
+
+/** Whether TextDecoder has a decoder for the code page. */
+function canDecode(codepage: number): boolean {
+  try {
+    new TextDecoder(CODEPAGES[codepage] ?? `windows-${codepage}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The sum of the bytes modulo 65536: every attribute's checksum ([MS-OXTNEF] 2.1.3.1). */
@@ -309,6 +347,8 @@ function decoded(bytes: Buffer, codepage: number): string {
   const label = CODEPAGES[codepage] ?? `windows-${codepage}`;
   // Node's TextDecoder reads windows-1252 as Latin-1 (0x80 as U+0080, not €).
   if (codepage === 1252) return withoutNul(fromCp1252(bytes.toString('latin1')));
+  // ISO-8859-1 itself: TextDecoder reads that label as windows-1252.
+  if (codepage === 28591) return withoutNul(bytes.toString('latin1'));
   try {
     return withoutNul(new TextDecoder(label).decode(bytes));
   } catch {

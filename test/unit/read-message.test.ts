@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bareFileName, readMessage, TEXT_LIMIT } from '../../intake/read-message';
+import { bareFileName, htmlAsText, readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../paths';
 import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng, tnefFixture, tnefOfManyFiles, tnefWithBody } from '../helpers/inbound-mail';
+import { compressedRtf } from '../helpers/compressed-rtf-writer';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
 
@@ -408,5 +409,42 @@ describe('an attachment’s name', () => {
     expect(bareFileName('r\u00e9ponse \ud83d\udcc4.pdf', 1)).toBe('r\u00e9ponse \ud83d\udcc4.pdf');
     // Cut to 200 code units between the two halves of an emoji.
     expect(bareFileName(`${'a'.repeat(199)}\ud83d\udcc4.pdf`, 1)).toBe(`${'a'.repeat(199)}\ufffd`);
+  });
+});
+
+describe('a crafted body costs time in proportion to its size', () => {
+  const winmail = (content: Buffer) => ({ filename: 'winmail.dat', contentType: 'application/ms-tnef', content });
+  /** Milliseconds the call took; linear, each case here takes well under a second, quadratic, minutes to hours. */
+  const timed = (read: () => unknown) => {
+    const started = Date.now();
+    read();
+    return Date.now() - started;
+  };
+
+  it('reads a reply whose compressed RTF body is 100,000 spaces in a few kilobytes (it took 24 s)', async () => {
+    const body = compressedRtf(Buffer.from(`{\\rtf1\\ansi Dear officer,${' '.repeat(100_000)}x}`, 'latin1'));
+    const raw = await composeReply({ ...base, attachments: [winmail(tnefWithBody([{ id: 0x1009, type: 0x0102, value: body }]))] });
+    expect(raw.length).toBeLessThan(40_000);
+    const started = Date.now();
+    const read = await readMessage(raw);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // Compared as a boolean: a failing diff of two 100,000-character strings would itself take seconds.
+    expect(read.wholeText === `Dear officer,${' '.repeat(100_000)}x`).toBe(true);
+  }, 20_000);
+
+  // Each a run a regex restarted at each of its positions: 50,000 “<” took 8 s, 40,000 “<head ” 13 s.
+  // Linear, each takes a few milliseconds, and ten megabytes well under a second.
+  it.each([
+    ['unclosed “<”', '<'.repeat(50_000)],
+    ['unclosed <head>', '<head '.repeat(40_000)],
+    ['unclosed <script> and <style>', '<script><style '.repeat(20_000)],
+    ['spaces ending no line', `<p>${' '.repeat(100_000)}x</p>`],
+  ])('reads HTML of %s in well under a second', (_, html) => {
+    expect(timed(() => htmlAsText(html))).toBeLessThan(2_000);
+  }, 120_000);
+
+  it('still leaves out what a tag holds, and a <head>, <script> or <style> with its content', () => {
+    expect(htmlAsText('<HEAD><title>t</title></head ><p>a<script>x</SCRIPT>b<style>p{}</style  >c</p><<b>d</b>>')).toBe(' a b c\n<d>');
+    expect(htmlAsText('<header>kept</header><head>unclosed')).toBe('keptunclosed');
   });
 });

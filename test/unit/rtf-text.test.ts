@@ -1,7 +1,9 @@
 // The words of an Outlook RTF body: plain RTF read as text, HTML encapsulated in RTF ([MS-OXRTFEX])
 // given back as its HTML. The RTF here is written by hand, each piece as the spec's examples write it,
 // but for the spec's own encapsulation example, with the HTML rtf-stream-parser expects (test/fixtures/rtf).
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rtfBody } from '../../intake/rtf-text';
@@ -65,5 +67,58 @@ describe('reading the words of an RTF body', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     // A skipped destination stays skipped however deep its groups go.
     expect(rtfBody(rtf(`{\\rtf1\\ansi {\\fonttbl${'{'.repeat(depth)}Arial${'}'.repeat(depth)}}text}`))).toEqual({ text: 'text' });
+  });
+});
+
+describe('a crafted RTF body costs time in proportion to its size', () => {
+  it('reads 100,000 spaces that end no line, then 100,000 that end one, in well under a second (it took 24 s)', () => {
+    // A run the line-end trimming restarted at each of its spaces. Linear, this takes about 20 ms on a
+    // loaded machine, and ten megabytes under two seconds.
+    const body = rtf(`{\\rtf1\\ansi Dear officer,${' '.repeat(100_000)}x${' \t'.repeat(50_000)}\\par}`);
+    const started = Date.now();
+    expect(rtfBody(body)).toEqual({ text: `Dear officer,${' '.repeat(100_000)}x\n` });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  }, 120_000);
+
+  it('reads a 10 MB body of plain words in a process whose heap is 64 MB (one number per byte took some 300 MB)', () => {
+    // In a process of its own, so the limit is the reader's alone: past it, Node aborts.
+    const dir = mkdtempSync(join(tmpdir(), 'rtf-text-'));
+    try {
+      const script = join(dir, 'read.ts');
+      writeFileSync(
+        script,
+        `import { rtfBody } from ${JSON.stringify(join(PROJECT_ROOT, 'intake', 'rtf-text.ts'))};\n` +
+          `const body = Buffer.from('{\\\\rtf1\\\\ansi ' + 'abcdefgh '.repeat(1_165_000) + '}', 'latin1');\n` +
+          `const read = rtfBody(body);\n` +
+          `process.stdout.write(String('text' in read ? read.text.length : -1));\n`,
+      );
+      const run = spawnSync(process.execPath, ['--max-old-space-size=64', '--import', 'tsx', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect({ status: run.status, signal: run.signal, out: run.stdout }).toEqual({ status: 0, signal: null, out: String(9 * 1_165_000) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+describe('the character set of each font', () => {
+  it('reads \\\'hh in a font whose \\fcharset is Cyrillic (Riched20, Word) in that charset, not \\ansicpg', () => {
+    const body = rtf(
+      "{\\rtf1\\ansi\\ansicpg1252\\deff0\\nouicompat{\\fonttbl{\\f0\\fnil\\fcharset204 Calibri;}{\\f1\\fnil\\fcharset0 Calibri;}}{\\*\\generator Riched20 10.0.19041}\\viewkind4\\uc1\\pard\\f0\\lang1049\\'c7\\'e4\\'f0\\'e0\\'e2\\'f1\\'f2\\'e2\\'f3\\'e9\\'f2\\'e5\\f1\\lang9 , officer\\'e9\\par}",
+    );
+    expect(rtfBody(body)).toEqual({ text: 'Здравствуйте, officeré\n' });
+  });
+
+  it('reads each group in its own font’s charset, Greek and Central European, and the default font’s (\\deff) where none is named', () => {
+    const body = rtf(
+      "{\\rtf1\\ansi\\ansicpg1252\\deff2{\\fonttbl{\\f0\\froman\\fcharset161 Times;}{\\f1\\fswiss\\fcharset238 Arial;}{\\f2\\fswiss\\fcharset0 Arial;}{\\f3\\fnil\\fcharset2 Symbol;}}" +
+        "\\'e9 {\\f0 \\'e1\\'e2\\'e3}{\\f1  \\'b9\\'e8}{\\f3  \\'b7} \\'e9\\par}",
+    );
+    expect(rtfBody(body)).toEqual({ text: 'é αβγ ąč · é\n' });
+  });
+});
+
+describe('hidden text', () => {
+  it('leaves out hidden text (\\v to \\v0, or to the end of its group) and footnotes', () => {
+    expect(rtfBody(rtf('{\\rtf1\\ansi Visible {\\v hidden words}shown \\v also hidden\\v0 shown{\\footnote\\pard\\plain A footnote.}.\\par}'))).toEqual({ text: 'Visible shown shown.\n' });
   });
 });

@@ -142,6 +142,11 @@ describe('reading a winmail.dat (TNEF)', () => {
 });
 
 describe('reading the body of the message inside a winmail.dat', () => {
+  it('reads no body when asked not to (the message has its text already), and still says it has one', () => {
+    const tnef = readTnef(fixture('attachments.dat'), { readBody: false });
+    expect([tnef.hasBody, tnef.body]).toEqual([true, undefined]);
+  });
+
   it('gives attachments.dat’s compressed RTF decompressed, the 443 bytes `tnef --save-body` writes', () => {
     const body = readTnef(fixture('attachments.dat')).body;
     expect(body && 'rtf' in body ? sha256(body.rtf) : body).toBe('5dcd1bdee036cc1c7639bca7f7e96355d80a18f9e366b3be672a3112019d4356');
@@ -166,4 +171,44 @@ describe('reading the body of the message inside a winmail.dat', () => {
     expect(tnef.hasBody).toBe(true);
     expect(tnef.body).toBeUndefined();
   });
+});
+
+describe('the code page of the HTML body inside a winmail.dat', () => {
+  const u32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer);
+  /** attMsgProps with PR_HTML (binary) and, when given, PR_INTERNET_CPID (PT_LONG), under attOemCodepage 1252 as Outlook writes it. */
+  const tnefWithHtml = (html: Buffer, internetCpid?: number) => {
+    const padded = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+    const cpid = internetCpid === undefined ? [] : [u32(((0x3fde << 16) | 0x0003) >>> 0), u32(internetCpid)];
+    const block = Buffer.concat([u32(internetCpid === undefined ? 1 : 2), ...cpid, u32(((0x1013 << 16) | 0x0102) >>> 0), u32(1), u32(html.length), padded(html)]);
+    const attribute = (id: number, data: Buffer) => {
+      let sum = 0;
+      for (const b of data) sum = (sum + b) & 0xffff;
+      const head = Buffer.alloc(9);
+      head[0] = 1;
+      head.writeUInt32LE(id, 1);
+      head.writeUInt32LE(data.length, 5);
+      return Buffer.concat([head, data, Buffer.from([sum & 0xff, sum >> 8])]);
+    };
+    return Buffer.concat([u32(0x223e9f78), Buffer.from([0x01, 0x00]), attribute(0x00069007, Buffer.concat([u32(1252), u32(0)])), attribute(0x00069003, block)]);
+  };
+  const html = (charset: string) => `<html><head>${charset}</head><body><p>Réponse à votre courrier — 2€</p></body></html>`;
+
+  it('reads PR_HTML in the code page PR_INTERNET_CPID gives (65001, UTF-8), not in attOemCodepage', () => {
+    const body = html('');
+    expect(readTnef(tnefWithHtml(Buffer.from(body, 'utf8'), 65001)).body).toEqual({ html: body });
+  });
+
+  it('reads it in windows-1252 and ISO-8859-1 as PR_INTERNET_CPID says', () => {
+    expect(readTnef(tnefWithHtml(Buffer.from([0x3c, 0x70, 0x3e, 0xe9, 0x80]), 1252)).body).toEqual({ html: '<p>é€' });
+    expect(readTnef(tnefWithHtml(Buffer.from([0x3c, 0x70, 0x3e, 0xe9, 0x80]), 28591)).body).toEqual({ html: '<p>é\u0080' });
+  });
+
+  it('reads it in the charset its <meta> declares when there is no PR_INTERNET_CPID, else in attOemCodepage', () => {
+    const declared = html('<meta http-equiv="Content-Type" content="text/html; charset=utf-8">');
+    expect(readTnef(tnefWithHtml(Buffer.from(declared, 'utf8'))).body).toEqual({ html: declared });
+    const html5 = html('<meta charset="UTF-8">');
+    expect(readTnef(tnefWithHtml(Buffer.from(html5, 'utf8'))).body).toEqual({ html: html5 });
+    expect(readTnef(tnefWithHtml(Buffer.from('<p>caf\xe9 2\x80</p>', 'latin1'))).body).toEqual({ html: '<p>café 2€</p>' });
+  });
+
 });
