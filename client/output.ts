@@ -108,9 +108,30 @@ export function when(iso: string | undefined, language: Language = 'en'): string
 export function dueDay(iso: string | undefined, language: Language = 'en', timeZone?: string): string {
   if (!iso) return '—';
   const value = iso.trim();
-  if (timeZone === undefined || isDateOnly(value) || isoInstant(value) === undefined) return when(iso, language);
+  if (!usableZone(timeZone) || isDateOnly(value) || isoInstant(value) === undefined) return when(iso, language);
   return when(calendarDayIn(value, timeZone), language);
 }
+
+/**
+ * Whether this process can show days in `timeZone`: a zone a worker with newer time-zone data accepted
+ * (or a damaged memo) may be unknown to this Node's ICU, and one such campaign must not stop `list`:
+ * its dates are then shown as UTC instants, as when the zone could not be read.
+ */
+function usableZone(timeZone: string | undefined): timeZone is string {
+  if (timeZone === undefined) return false;
+  let usable = zonesTried.get(timeZone);
+  if (usable === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      usable = true;
+    } catch {
+      usable = false;
+    }
+    zonesTried.set(timeZone, usable);
+  }
+  return usable;
+}
+const zonesTried = new Map<string, boolean>();
 
 /**
  * A deadline and how far it is from now, so an officer sees at a glance what is due soon and what is
@@ -122,7 +143,7 @@ export function deadline(iso: string | undefined, now: number = Date.now(), lang
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return iso;
   const span = distance(Math.abs(time - now), language);
-  const day = timeZone === undefined ? stamp(new Date(time), language, true) : dueDay(iso, language, timeZone);
+  const day = usableZone(timeZone) ? dueDay(iso, language, timeZone) : stamp(new Date(time), language, true);
   return cliSentence(language, time >= now ? 'deadline.ahead' : 'deadline.past', { stamp: day, span });
 }
 

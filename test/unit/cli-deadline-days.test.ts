@@ -9,7 +9,7 @@ import { CampaignClient, type CampaignOverview } from '../../client/campaign-api
 import { campaignCommands } from '../../client/commands/campaign';
 import type { Session } from '../../client/commands/context';
 import { engagementCommands, renderStatus } from '../../client/commands/engagement';
-import { listCommand, searchCommand } from '../../client/commands/search';
+import { listCommand, renderSummaries, searchCommand } from '../../client/commands/search';
 import { cliWords } from '../../client/cli-words';
 import { createOutput, deadline } from '../../client/output';
 import type { EngagementStatus } from '../../workflows/messages';
@@ -186,11 +186,24 @@ describe('list and search', () => {
         return zones[ref.campaignId]!;
       },
     };
-    const { session, printed } = sessionWith(language, json, { dossier: async () => dossier });
+    // No case here is withdrawn, so no campaign's board is asked for the lead's decisions.
+    const campaigns = { board: async () => Promise.reject(new Error('no board is read for these rows')) };
+    const { session, printed } = sessionWith(language, json, { dossier: async () => dossier, campaigns: async () => campaigns });
     const command = argv[0] === 'list' ? listCommand(session) : searchCommand(session);
     await command.exitOverride().parseAsync(argv.slice(1), { from: 'user' });
     return { printed: printed(), asked };
   }
+
+  it('shows a campaign whose zone this Node does not know (newer time-zone data, a damaged memo) in UTC instants, and the others as before', () => {
+    const zonesRead = new Map([
+      ['example-2020', TORONTO],
+      ['utc-2020', 'Mars/Olympus_Mons'],
+    ]);
+    const text = flat(renderSummaries(found, NOW, cliWords('en'), zonesRead));
+    expect(text).toContain('2027-01-04 (in 32 days)');
+    expect(text).toContain('2027-01-05 04:59:59Z (in 32 days)');
+    expect(deadline(DUE_4_JANUARY, NOW, 'fr', 'Mars/Olympus_Mons')).toContain('UTC');
+  });
 
   it('shows each campaign’s day on its own lead authority’s calendar, reading each campaign’s zone once', async () => {
     const { printed, asked } = await run(['list', '--overdue']);
