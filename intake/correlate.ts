@@ -108,7 +108,9 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
 }
 
 /** What becomes of the candidates once the sender is weighed: those to offer it to, or the vendors it could be from. */
-export type BySender = { candidates: Candidate[] } | { ambiguous: { campaignId: string; vendors: string[] } };
+export type BySender =
+  /** `unweighed`: an ended engagement could not say its contacts, so the sender may be its vendor's. */
+  { candidates: Candidate[]; unweighed?: true } | { ambiguous: { campaignId: string; vendors: string[] } };
 
 /**
  * Narrows a message named by its subject alone to the vendor its sender's address identifies. Each
@@ -129,7 +131,7 @@ export async function bySender(message: ReadMessage, candidates: Candidate[], di
   );
   const possible = vendorsOfSender(message.from ?? '', looked.flat());
   // Nobody's: each engagement refuses it in its own words, and it is held with them.
-  if (possible.length === 0) return { candidates };
+  if (possible.length === 0) return { candidates, ...(looked.some((found) => found.length === 0) ? { unweighed: true as const } : {}) };
   if (possible.length === 1) return { candidates: [possible[0].candidate] };
   // Named in a steady order: the visibility list that offered them has none.
   return { ambiguous: { campaignId: possible[0].candidate.campaignId, vendors: possible.map((v) => v.name).sort((a, b) => a.localeCompare(b)) } };

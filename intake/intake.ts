@@ -405,7 +405,7 @@ export class Intake {
         return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.result.effect, ...(accepted.reviewUnknown ? { reviewUnknown: true as const } : {}) };
       }
       const listed = { refusals: refusals.slice(0, LISTED_REFUSALS), count: refusals.length };
-      if (senderOfNoVendor(weighed.candidates, refusals)) return await this.hold(stored, read, candidates[0].campaignId, { code: 'sender-of-no-vendor', ...listed });
+      if (!weighed.unweighed && senderOfNoVendor(weighed.candidates, refusals)) return await this.hold(stored, read, candidates[0].campaignId, { code: 'sender-of-no-vendor', ...listed });
       const detail = plainLine(refusals.map((r) => r.sentence).join('; ')).slice(0, 900);
       return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail, ...listed });
     } catch (err) {
@@ -1189,6 +1189,8 @@ function receivedAtOf(read: Pick<ReadMessage, 'date'>, arrivedAt: number | undef
  * Whether every engagement its subject named refused a message because its sender is not that
  * engagement's vendor's (an ended one refuses as ended, having been weighed by its addresses too): a
  * stranger writing about the campaign, said once of the whole campaign. One candidate says it itself.
+ * Not said when an ended engagement could not be weighed (bySender's `unweighed`): the sender may be its
+ * vendor's, whose late reply the pen offers to attach from that engagement's refusal.
  */
 function senderOfNoVendor(candidates: Candidate[], refusals: EngagementRefusal[]): boolean {
   if (candidates.length < 2 || refusals.length !== candidates.length || candidates.some((c) => c.matchedBy !== 'subject')) return false;

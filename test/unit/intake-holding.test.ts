@@ -1347,3 +1347,33 @@ describe('a message sent to a sub-address whose reply token names no engagement'
     );
   });
 });
+
+describe('a late reply whose ended engagement cannot say its contacts', () => {
+  const vendors = ['zoom', 'cisco', 'google'].map((id) => testVendor(id));
+  const houseparty = testVendor('houseparty');
+
+  it('is not called a stranger to every vendor: it is held with the refusals, so its late reply is offered', async () => {
+    const { mailbox, documents } = await setUp();
+    const engagements = new Map(
+      [...vendors, houseparty].map((v) => [
+        v.id,
+        { vendor: v, state: engagementStatusOf('vc', v.id, { vendorName: v.name, contacts: v.contacts, ...(v === houseparty ? { stage: 'closed-no-response' as const } : {}) }) },
+      ]),
+    );
+    const directory: Directory = {
+      engagementByToken: async () => undefined,
+      campaignByReference: async () => ({ campaignId: 'vc', vendorIds: vendors.map((v) => v.id), endedVendorIds: ['houseparty'] }),
+      vendorOf: async ({ vendorId }) => {
+        // Its campaign shredded, or its history gone: the ended engagement cannot be weighed by its addresses.
+        if (vendorId === 'houseparty') throw new Error('history gone');
+        return { name: engagements.get(vendorId)!.state.vendorName, contacts: engagements.get(vendorId)!.vendor.contacts };
+      },
+    };
+    const intake = new Intake({ mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example', dossier: validatingDossier(engagements) as never });
+    await mailbox.append(await composeReply({ from: 'privacy@houseparty.test', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<late@houseparty.test>', text: 'Late.' }));
+    await intake.pass();
+    const [held] = await intake.held('vc');
+    expect(held.why.code).toBe('refused');
+    expect((held.why as { refusals?: { vendor: string }[] }).refusals?.map((r) => r.vendor)).toContain('houseparty');
+  });
+});
