@@ -135,7 +135,7 @@ describe('a held message named without its pen', () => {
     expect(flat(fr.stderr)).toContain('le courriel <press@gmail.test> n’attend pas dans unsorted\u00a0: il attend dans vc (indiquez --held-in vc, ou omettez --held-in)');
     const nowhere = await runCli(new StandInSession(env), ['inbox', 'dismiss', 'gone@nowhere.test', '--reason', 'x']);
     expect(nowhere.exitCode).toBe(EXIT.notFound);
-    expect(flat(nowhere.stderr)).toContain('no held message <gone@nowhere.test> in any holding pen');
+    expect(flat(nowhere.stderr)).toContain('no held message <gone@nowhere.test> in the holding pens Dossier knows of');
   });
 });
 
