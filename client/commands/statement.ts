@@ -304,6 +304,24 @@ function absoluteFiles<T extends Record<string, string>>(ctx: CommandContext, fi
   return Object.fromEntries(Object.entries(files).map(([language, path]) => [language, ctx.published(path)])) as T;
 }
 
+/**
+ * Whether the conclusions and lessons learned are written: set with `statement conclusions`, or typed in
+ * the workspace's editor (which the flag does not follow), as the list of missing texts tells; written in
+ * one language only, the languages still missing are named.
+ */
+function conclusionsState(status: CampaignUpdated, words: CliWords): string {
+  if (status.conclusionsSet) return words.say('statement.conclusions.set');
+  const list = status.missingTextList;
+  // A list cut at its first entries cannot tell that the conclusions are not among those left out.
+  if (list === undefined || (status.missingTextCount ?? list.length) > list.length) return words.say('statement.conclusions.not-set');
+  const missing = list.filter((m) => m.source === 'conclusions');
+  if (missing.length === 0) return words.say('statement.conclusions.set');
+  const languages = [...new Set(missing.map((m) => m.language))].sort();
+  // Both texts (conclusions, lessons learned) in both languages.
+  if (missing.length === 4) return words.say('statement.conclusions.not-set');
+  return words.say('statement.conclusions.partly', { languages: languages.join(', ') });
+}
+
 export function renderStatementStatus(status: CampaignUpdated, published: (path: string) => string = (path) => path, words: CliWords = cliWords('en')): string {
   const draft = status.draft;
   const names = namesIn(status, words);
@@ -311,7 +329,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     fields([
       [words.say('heading.campaign'), `${status.campaignId} (${status.reference})`],
       [words.say('heading.phase'), words.code('phase', status.phase)],
-      [words.say('heading.conclusions'), words.say(status.conclusionsSet ? 'statement.conclusions.set' : 'statement.conclusions.not-set')],
+      [words.say('heading.conclusions'), conclusionsState(status, words)],
       [words.say('heading.draft'), draft ? words.say('statement.draft-of', { version: draft.version, date: words.when(draft.date) }) : words.say('campaign.not-drafted')],
       [words.say('heading.approvals'), draft ? words.say('statement.approvals-needed', { approvals: draft.approvals.length, required: draft.required }) : '—'],
       [words.say('heading.waiting-for'), draft && names.list(draft.pending)],

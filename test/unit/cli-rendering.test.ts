@@ -191,6 +191,23 @@ describe('statement status', () => {
   });
 });
 
+describe('statement status, the conclusions', () => {
+  const status = { campaignId: 'vc', reference: 'VC', phase: 'engaging', changeRequests: [], deliveryFailures: [], engagements: [] };
+  const row = (shown: string) => shown.split('\n').find((line) => line.includes('│ conclusions'))?.replace(/[│]/g, ' ').replace(/\s+/g, ' ').trim();
+  const gap = (field: string, language: string) => ({ source: 'conclusions', field, language });
+
+  it('are said written when typed in the workspace’s editor, and in part when one language is missing', () => {
+    const shown = (extra: object) => row(renderStatementStatus({ ...status, conclusionsSet: false, ...extra } as unknown as CampaignStatus));
+    expect(shown({ missingTextList: [gap('conclusions', 'fr'), gap('lessonsLearned', 'fr')], missingTextCount: 2 })).toBe(
+      'conclusions written in part: still missing in fr',
+    );
+    expect(shown({ missingTextList: [], missingTextCount: 0 })).toBe('conclusions set');
+    expect(shown({ missingTextList: ['en', 'fr'].flatMap((l) => [gap('conclusions', l), gap('lessonsLearned', l)]), missingTextCount: 4 })).toBe('conclusions not set yet');
+    // A list cut short cannot say the conclusions are not among what it left out.
+    expect(shown({ missingTextList: [{ source: 'summary', vendorId: 'zoom', field: 'summary', language: 'fr' }], missingTextCount: 300 })).toBe('conclusions not set yet');
+  });
+});
+
 describe('campaign list', () => {
   async function list(args: string[]): Promise<string> {
     let printed = '';
