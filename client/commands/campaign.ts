@@ -2,6 +2,7 @@
 // campaigns (a vendor is withdrawn with `engagement withdraw`, the one way). The file is read and
 // checked by client/campaign-file.ts (one parser for the CLI, the demo and the workflow's re-check).
 import { Command } from 'commander';
+import { stageAsDecided } from '../../workflows/campaign-rules';
 import type { Vendor } from '../../workflows/types';
 import { loadCampaignFile } from '../campaign-file';
 import { notMailedText } from '../not-mailed';
@@ -203,9 +204,11 @@ export function renderOverview(
 ): string {
   const rows = overview.engagements.map((e) => {
     const live = overview.live[e.vendorId];
+    // A withdrawn case the lead closed or excluded at drafting reads so, as on the board.
+    const decided = stageAsDecided(e.outcome?.stage, overview.openCases?.find((o) => o.vendorId === e.vendorId)?.action);
     const stage =
       e.state === 'ended'
-        ? (words.code('stage', e.outcome?.stage) ?? words.say('campaign.engagement-ended'))
+        ? (words.code('stage', decided) ?? words.say('campaign.engagement-ended'))
         : e.state === 'failed'
           ? words.say('campaign.engagement-failed', { failure: e.failure ?? '' })
           : words.code('stage', live?.stage);

@@ -38,7 +38,8 @@ export function listCommand(session: Session): Command {
           limit: options.limit,
         });
         const campaigns = await ctx.campaigns();
-        const sorted = inStableOrder(await withDecidedStages(found, (id) => campaigns.board(id, { timeoutMs: BOARD_TIMEOUT_MS })));
+        // --json keeps the stage as recorded, which scripts filter on (`--stage withdrawn`); people read the lead's decision.
+        const sorted = inStableOrder(ctx.out.json ? found : await withDecidedStages(found, (id) => campaigns.board(id, { timeoutMs: BOARD_TIMEOUT_MS })));
         const zones = await zonesToShow(ctx, sorted);
         ctx.out.result(sorted, () => renderSummaries(sorted, Date.now(), ctx.words, zones));
       }),

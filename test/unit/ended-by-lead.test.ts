@@ -101,3 +101,26 @@ describe('an engagement the lead closed or excluded', () => {
     expect(fr).not.toMatch(/retrait de la campagne|retiré/);
   });
 });
+
+describe('campaign status and list --json', () => {
+  it('campaign status says closed by the lead for a case the lead closed at drafting, and withdrawn for one the officer withdrew', async () => {
+    const { renderOverview } = await import('../../client/commands/campaign');
+    const ended = (vendorId: string) => ({ vendorId, vendorName: vendorId, workflowId: `engagement:vc:${vendorId}`, state: 'ended', addedLate: false, outcome: { stage: 'withdrawn', remindersSent: [] } });
+    const overview = {
+      workflowId: 'campaign:vc',
+      campaignId: 'vc',
+      reference: 'VC-2020',
+      phase: 'approving',
+      engagements: [ended('microsoft'), ended('gone')],
+      openCases: [{ vendorId: 'microsoft', action: 'close', reason: { en: 'Acquired.', fr: 'Rachetée.' } }],
+      conclusionsSet: true,
+      changeRequests: [],
+      deliveryFailures: [],
+      live: {},
+    };
+    const text = renderOverview(overview as never, Date.parse('2020-12-01T00:00:00Z'));
+    const row = (vendor: string) => text.split('\n').find((line) => line.includes(`engagement:vc:${vendor}`)) ?? '';
+    expect(row('microsoft')).toContain('closed-by-lead');
+    expect(row('gone')).toContain('withdrawn');
+  });
+});
