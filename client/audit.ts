@@ -234,9 +234,11 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
  */
 export function asDecidedByLead(rows: AuditEvent[], action: OpenCaseAction | undefined): AuditEvent[] {
   if (action === undefined) return rows;
-  return rows.map((row) => {
+  // The lead's decision is the last withdrawal signal: an officer's own, sent earlier, stays the officer's.
+  const lastSignal = rows.map((row) => row.kind === 'signal' && row.action === withdrawSignal.name).lastIndexOf(true);
+  return rows.map((row, i) => {
     if ((row.kind === 'stage' || row.kind === 'case-closed') && row.action === 'withdrawn') return { ...row, action: stageAsDecided(row.action, action) };
-    if (row.kind === 'signal' && row.action === withdrawSignal.name) return { ...row, action: action === 'close' ? 'closeByLead' : 'excludeByLead' };
+    if (i === lastSignal) return { ...row, action: action === 'close' ? 'closeByLead' : 'excludeByLead' };
     return row;
   });
 }

@@ -86,6 +86,9 @@ describe('an engagement the lead closed or excluded', () => {
     const closed = asDecidedByLead(rows, 'close');
     expect(closed.map((r) => r.action)).toEqual(['closeByLead', 'closed-by-lead', 'closed-by-lead']);
     expect(asDecidedByLead(rows, 'exclude').map((r) => r.action)).toEqual(['excludeByLead', 'excluded', 'excluded']);
+    // An officer's own withdrawal, sent before the lead closed the case at drafting, stays the officer's.
+    const officers = [{ ...row('signal', 'withdrawFromCampaign'), actor: 'Officer' }, ...rows];
+    expect(asDecidedByLead(officers, 'close').map((r) => r.action)).toEqual(['withdrawFromCampaign', 'closeByLead', 'closed-by-lead', 'closed-by-lead']);
     const trail = { scope: { campaignId: 'vc' }, workflowIds: ['engagement:vc:cisco'], unreadable: 0, events: closed };
     const words = (language: 'en' | 'fr') => {
       const [header, ...lines] = auditCsv(trail, { language }).toString('utf8').trim().split(/\r?\n/);
