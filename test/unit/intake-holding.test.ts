@@ -1288,8 +1288,11 @@ describe('a stranger’s message that names a campaign in its subject', () => {
   const vendors = ['zoom', 'cisco', 'google'].map((id) => testVendor(id));
   const houseparty = testVendor('houseparty');
 
-  /** Three engagements in progress and Houseparty's, ended; each refuses by its own rules. */
-  async function campaignOfFour() {
+  /**
+   * Three engagements in progress and Houseparty's, ended; each refuses by its own rules. `contactsGone`:
+   * Houseparty's cannot say its contacts (its campaign shredded, its history gone).
+   */
+  async function campaignOfFour({ contactsGone = false } = {}) {
     const { mailbox, documents } = await setUp();
     const engagements = new Map(
       [...vendors, houseparty].map((v) => [
@@ -1300,7 +1303,10 @@ describe('a stranger’s message that names a campaign in its subject', () => {
     const directory: Directory = {
       engagementByToken: async () => undefined,
       campaignByReference: async () => ({ campaignId: 'vc', vendorIds: vendors.map((v) => v.id), endedVendorIds: ['houseparty'] }),
-      vendorOf: async ({ vendorId }) => ({ name: engagements.get(vendorId)!.state.vendorName, contacts: engagements.get(vendorId)!.vendor.contacts }),
+      vendorOf: async ({ vendorId }) => {
+        if (contactsGone && vendorId === 'houseparty') throw new Error('history gone');
+        return { name: engagements.get(vendorId)!.state.vendorName, contacts: engagements.get(vendorId)!.vendor.contacts };
+      },
     };
     const intake = new Intake({ mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example', dossier: validatingDossier(engagements) as never });
     return { mailbox, intake };
@@ -1328,6 +1334,15 @@ describe('a stranger’s message that names a campaign in its subject', () => {
     const [held] = await intake.held('vc');
     expect(held.why.code).toBe('refused');
   });
+
+  it('from the address of an ended vendor that cannot be weighed is not called a stranger: its refusal offers the late reply', async () => {
+    const { mailbox, intake } = await campaignOfFour({ contactsGone: true });
+    await mailbox.append(await composeReply({ from: 'privacy@houseparty.test', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<late@houseparty.test>', text: 'Late.' }));
+    await intake.pass();
+    const [held] = await intake.held('vc');
+    expect(held.why.code).toBe('refused');
+    expect((held.why as { refusals?: { vendor: string }[] }).refusals?.map((r) => r.vendor)).toContain('houseparty');
+  });
 });
 
 describe('a message sent to a sub-address whose reply token names no engagement', () => {
@@ -1345,35 +1360,5 @@ describe('a message sent to a sub-address whose reply token names no engagement'
     expect(heldReasonText(why.get('<probe@outside.test>')!, 'fr')).toBe(
       'aucun dossier ne correspond\u00a0: ni Message-ID de Dossier dans ses en-têtes de fil, ni jeton de réponse connu dans l’adresse à laquelle il a été envoyé, ni référence d’une campagne en cours dans l’objet',
     );
-  });
-});
-
-describe('a late reply whose ended engagement cannot say its contacts', () => {
-  const vendors = ['zoom', 'cisco', 'google'].map((id) => testVendor(id));
-  const houseparty = testVendor('houseparty');
-
-  it('is not called a stranger to every vendor: it is held with the refusals, so its late reply is offered', async () => {
-    const { mailbox, documents } = await setUp();
-    const engagements = new Map(
-      [...vendors, houseparty].map((v) => [
-        v.id,
-        { vendor: v, state: engagementStatusOf('vc', v.id, { vendorName: v.name, contacts: v.contacts, ...(v === houseparty ? { stage: 'closed-no-response' as const } : {}) }) },
-      ]),
-    );
-    const directory: Directory = {
-      engagementByToken: async () => undefined,
-      campaignByReference: async () => ({ campaignId: 'vc', vendorIds: vendors.map((v) => v.id), endedVendorIds: ['houseparty'] }),
-      vendorOf: async ({ vendorId }) => {
-        // Its campaign shredded, or its history gone: the ended engagement cannot be weighed by its addresses.
-        if (vendorId === 'houseparty') throw new Error('history gone');
-        return { name: engagements.get(vendorId)!.state.vendorName, contacts: engagements.get(vendorId)!.vendor.contacts };
-      },
-    };
-    const intake = new Intake({ mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example', dossier: validatingDossier(engagements) as never });
-    await mailbox.append(await composeReply({ from: 'privacy@houseparty.test', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<late@houseparty.test>', text: 'Late.' }));
-    await intake.pass();
-    const [held] = await intake.held('vc');
-    expect(held.why.code).toBe('refused');
-    expect((held.why as { refusals?: { vendor: string }[] }).refusals?.map((r) => r.vendor)).toContain('houseparty');
   });
 });
