@@ -25,6 +25,7 @@ import type {
   DraftUnprintable,
   LetterNotKept,
   RequestChangesInput,
+  ResponseNotInDraft,
   SenderVendor,
   SetConclusionsInput,
   StatementApproval,
@@ -252,6 +253,7 @@ export class CampaignCase {
       ...this.letterNotKept(),
       ...(this.currentUnprintable() ? { draftUnprintable: this.currentUnprintable() } : {}),
       ...this.lateRepliesNotInDraft(),
+      ...this.responsesNotInDraft(),
       authorities: campaign.authorities.map(({ id, name, article }) => ({ id, name, ...(article ? { article } : {}) })),
     };
   }
@@ -950,6 +952,28 @@ export class CampaignCase {
       if (next.repliedInTimeAt !== now?.repliedInTimeAt || next.repliedLateAt !== now?.repliedLateAt) missing.push({ vendorId, vendorName: tracked.vendor.name, receivedAt });
     }
     return missing.length ? { lateRepliesNotInDraft: missing } : {};
+  }
+
+  /**
+   * The vendors the lead closed whose case ended after the current version was drafted (the wait for
+   * it timed out, or a later version closed it), its outcome saying they had responded, which the
+   * version does not say, while a next version can still be drafted: the lead is told to draft one.
+   * The workflow's patch is not asked (a query must not write a marker): a version drafted from now
+   * on says it.
+   */
+  private responsesNotInDraft(): { responsesNotInDraft?: ResponseNotInDraft[] } {
+    const { draft } = this;
+    if (!draft || (this.phase !== 'approving' && this.phase !== 'revising')) return {};
+    const said = new Map(draft.vendors.map((v) => [v.vendorId, v]));
+    const missing: ResponseNotInDraft[] = [];
+    for (const decision of this.decisions.values()) {
+      const tracked = this.engagements.get(decision.vendorId);
+      const now = said.get(decision.vendorId);
+      if (decision.action !== 'close' || !tracked || now?.stage !== 'closed-by-lead') continue;
+      const { respondedAt } = statementEntry(tracked.state, tracked.outcome, this.text.vendors[decision.vendorId], decision);
+      if (respondedAt !== undefined && respondedAt !== now.respondedAt) missing.push({ vendorId: decision.vendorId, vendorName: tracked.vendor.name, respondedAt });
+    }
+    return missing.length ? { responsesNotInDraft: missing } : {};
   }
 
   /** The entries of vendors that never responded, each saying the first reply attached to its closed record as known now. */

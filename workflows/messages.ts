@@ -545,6 +545,12 @@ export interface CampaignStatus {
    */
   lateRepliesNotInDraft?: LateReplyNotInDraft[];
   /**
+   * Vendors the lead closed whose outcome, known only after the current version was drafted, says
+   * they had responded, which that version does not say: the lead drafts a new version for the
+   * statement to say it. Absent: none, or no version to compare with.
+   */
+  responsesNotInDraft?: ResponseNotInDraft[];
+  /**
    * The signatories as the campaign file names them, so a front end names each by its name rather
    * than its id (absent from a worker before this field: the ids then stand for them).
    */
@@ -566,6 +572,13 @@ export interface LateReplyNotInDraft {
   vendorId: string;
   vendorName: string;
   receivedAt: string;
+}
+
+/** A vendor the lead closed whose response, known since its case ended, the current version does not say yet. */
+export interface ResponseNotInDraft {
+  vendorId: string;
+  vendorName: string;
+  respondedAt: string;
 }
 
 /** A version of the statement the worker could not print (`error`, e.g. a character no font has). */

@@ -1077,6 +1077,29 @@ describe('a vendor the lead closed after it had responded', () => {
     expect(kase.draft!.vendors.find((v) => v.vendorId === 'cisco')).not.toHaveProperty('respondedAt');
   });
 
+  it('names in the status a response that came with an outcome after the version was drafted, as not in it, until the next version says it', () => {
+    const kase = closing();
+    // The wait for the closed case timed out: the first version goes out before its outcome.
+    kase.startApproval(NOW);
+    expect(kase.draft!.vendors.find((v) => v.vendorId === 'cisco')).not.toHaveProperty('respondedAt');
+    expect(kase.status().responsesNotInDraft).toBeUndefined();
+    kase.engagementEnded('cisco', closedAfterResponse());
+    expect(kase.status().responsesNotInDraft).toEqual([{ vendorId: 'cisco', vendorName: 'Vendor cisco', respondedAt: '2020-11-20T09:00:00Z' }]);
+    expect(kase.updated().responsesNotInDraft).toHaveLength(1);
+    // Not "nothing changed": the next version says it, and the signatories approve it again.
+    kase.checkDraft({ by: LEAD });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.draft!.vendors.find((v) => v.vendorId === 'cisco')).toMatchObject({ stage: 'closed-by-lead', respondedAt: '2020-11-20T09:00:00Z' });
+    expect(kase.status().responsesNotInDraft).toBeUndefined();
+  });
+
+  it('names nothing for a closed case that ends after the version without a response', () => {
+    const kase = closing();
+    kase.startApproval(NOW);
+    kase.engagementEnded('cisco', { ...closedAfterResponse(), respondedAt: undefined });
+    expect(kase.status().responsesNotInDraft).toBeUndefined();
+  });
+
   it('does not ask when no vendor the lead closed had responded', () => {
     let asked = 0;
     const kase = closing({ holdsOversizedDraft: true, tellsResponsesBeforeClosing: () => (asked++, true) });
