@@ -369,6 +369,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
   }
   if (status.unsubmittedEdits) parts.push(words.say('statement.unsubmitted-edits', { version: draft?.version ?? 0 }));
   for (const { vendorName } of status.lateRepliesNotInDraft ?? []) parts.push(words.say('statement.late-reply-not-in-draft', { vendor: vendorName, version: draft?.version ?? 0 }));
+  for (const { vendorName } of status.responsesNotInDraft ?? []) parts.push(words.say('statement.response-not-in-draft', { vendor: vendorName, version: draft?.version ?? 0 }));
   if (status.changeRequests.length) {
     parts.push(
       section(

@@ -150,6 +150,23 @@ describe('a reply attached to a closed record after the current version, in stat
   });
 });
 
+describe('a response of a vendor the lead closed, known after the current version, in statement status', () => {
+  it('tells the lead, in English and French, that the version does not say it and the next will', () => {
+    const status = {
+      campaignId: 'vc', reference: 'VC-2020', phase: 'approving', conclusionsSet: true, changeRequests: [],
+      draft: { version: 1, date: '2026-12-01', approvals: [], required: 2, pending: ['opc', 'cnil'] },
+      responsesNotInDraft: [{ vendorId: 'cisco', vendorName: 'Cisco', respondedAt: '2026-11-20T09:00:00Z' }],
+    };
+    expect(renderStatementStatus(status as never)).toContain(
+      'Cisco: the case the lead closed ended after version 1 was drafted, and the vendor had responded; the version does not say so. The next version (`dossier statement draft`) will say it.',
+    );
+    expect(renderStatementStatus(status as never, undefined, cliWords('fr'))).toContain(
+      'Cisco\u00a0: le dossier clos par l’autorité responsable s’est terminé après la rédaction de la version 1, et l’entreprise avait répondu\u202f; la version ne le dit pas. La prochaine version (`dossier statement draft`) le dira.',
+    );
+    expect(renderStatementStatus({ ...status, responsesNotInDraft: undefined } as never)).not.toContain('had responded');
+  });
+});
+
 describe('a refusal that names a vendor, in French', () => {
   // strings.yaml writes `{{elide 'de' vendor}}`; the CLI's wording once lacked the helper, and
   // `statement draft --open-cases` naming a vendor no longer open crashed with a stack trace.

@@ -1215,6 +1215,31 @@ describe('a reply attached to a closed record after the version was drafted, on 
   });
 });
 
+describe('a response of a vendor the lead closed, known after the version was drafted, on the statement page', () => {
+  it('tells the lead the version does not say it and the next will, in English and French, until the next version says it', async () => {
+    const houseparty = testVendor('houseparty', { name: 'Houseparty' });
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [houseparty], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(houseparty, false);
+    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    kase.requestDraft({ by: 'Léa', openCases: [{ vendorId: 'houseparty', action: 'close', reason: { en: 'Closed.', fr: 'Clos.' } }] }, '2026-11-25T15:00:00.000Z');
+    // The wait for the closed case timed out: version 1 goes out before its outcome.
+    kase.startApproval('2026-11-25T15:02:00.000Z');
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+    const shown = statementShownLive(kase);
+    expect(await shown('en', lead)).not.toContain('id="responses-not-in-draft"');
+    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'withdrawn', respondedAt: '2026-11-20T09:00:00.000Z', demonstrations: [], remindersSent: [], endedAt: '2026-11-25T15:05:00.000Z' });
+    expect(visibleText(await shown('en', lead)).replace(/\s+/g, ' ')).toContain(
+      'The case of Houseparty that the lead closed ended after this version was drafted, and the vendor had responded: this version does not say so. The next version you submit will say it.',
+    );
+    expect(await shown('fr', lead)).toContain(
+      '<div id="responses-not-in-draft"><p>Le dossier de Houseparty clos par l’autorité responsable s’est terminé après la rédaction de cette version, et l’entreprise avait répondu\u00a0: cette version ne le dit pas. La prochaine version que vous soumettrez le dira.</p></div>',
+    );
+    kase.requestDraft({ by: 'Léa' }, '2026-11-27T15:00:00.000Z');
+    expect(kase.draft!.version).toBe(2);
+    expect(await shown('en', lead)).not.toContain('id="responses-not-in-draft"');
+  });
+});
+
 describe('the lead’s edits saved after the version went out, on the statement page', () => {
   it('tells the lead they are saved but not submitted, and the signatory whose approval publishes that they are not in it, in English and French', async () => {
     const kase = housepartyClosedVersionOneOut();
