@@ -1093,6 +1093,18 @@ describe('a vendor the lead closed after it had responded', () => {
     expect(kase.status().responsesNotInDraft).toBeUndefined();
   });
 
+  it('names as well a vendor added late that a later version closed before its case ended', () => {
+    const kase = closing();
+    kase.engagementEnded('cisco', closedAfterResponse());
+    kase.startApproval(LATER);
+    kase.addEngagement(testVendor('webex'), false);
+    kase.requestDraft({ by: LEAD, openCases: [{ ...close, vendorId: 'webex' }] }, LATER);
+    expect(kase.draft!.version).toBe(2);
+    expect(kase.status().responsesNotInDraft).toBeUndefined();
+    kase.engagementEnded('webex', { ...closedAfterResponse(), vendorId: 'webex', vendorName: 'Vendor webex', respondedAt: '2020-12-02T09:00:00Z' });
+    expect(kase.status().responsesNotInDraft).toEqual([{ vendorId: 'webex', vendorName: 'Vendor webex', respondedAt: '2020-12-02T09:00:00Z' }]);
+  });
+
   it('names nothing for a closed case that ends after the version without a response', () => {
     const kase = closing();
     kase.startApproval(NOW);
