@@ -451,11 +451,16 @@ export function tnefOfManyFiles(copies: number): Buffer {
   return Buffer.concat([real.subarray(0, 1_388), ...Array.from({ length: copies }, () => real.subarray(1_388, 8_352))]);
 }
 
-/** A TNEF holding only the message's MAPI properties (attMsgProps), each a single value, and its code page. */
+/**
+ * A TNEF holding only the message's MAPI properties (attMsgProps), each a single value, and its code page.
+ * A PT_LONG (type 0x0003) is written as its four bytes (`value` of 4 bytes), without a count or length.
+ */
 export function tnefWithBody(props: { id: number; type: number; value: Buffer }[], codepage = 1252): Buffer {
   const padded = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
   const u32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer);
-  const block = Buffer.concat([u32(props.length), ...props.flatMap((p) => [u32(((p.id << 16) | p.type) >>> 0), u32(1), u32(p.value.length), padded(p.value)])]);
+  const property = (p: { id: number; type: number; value: Buffer }) =>
+    p.type === 0x0003 ? [u32(((p.id << 16) | p.type) >>> 0), p.value] : [u32(((p.id << 16) | p.type) >>> 0), u32(1), u32(p.value.length), padded(p.value)];
+  const block = Buffer.concat([u32(props.length), ...props.flatMap(property)]);
   const attribute = (id: number, data: Buffer) => {
     let sum = 0;
     for (const b of data) sum = (sum + b) & 0xffff;

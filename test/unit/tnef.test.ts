@@ -174,23 +174,9 @@ describe('reading the body of the message inside a winmail.dat', () => {
 });
 
 describe('the code page of the HTML body inside a winmail.dat', () => {
-  const u32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer);
   /** attMsgProps with PR_HTML (binary) and, when given, PR_INTERNET_CPID (PT_LONG), under attOemCodepage 1252 as Outlook writes it. */
-  const tnefWithHtml = (html: Buffer, internetCpid?: number) => {
-    const padded = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
-    const cpid = internetCpid === undefined ? [] : [u32(((0x3fde << 16) | 0x0003) >>> 0), u32(internetCpid)];
-    const block = Buffer.concat([u32(internetCpid === undefined ? 1 : 2), ...cpid, u32(((0x1013 << 16) | 0x0102) >>> 0), u32(1), u32(html.length), padded(html)]);
-    const attribute = (id: number, data: Buffer) => {
-      let sum = 0;
-      for (const b of data) sum = (sum + b) & 0xffff;
-      const head = Buffer.alloc(9);
-      head[0] = 1;
-      head.writeUInt32LE(id, 1);
-      head.writeUInt32LE(data.length, 5);
-      return Buffer.concat([head, data, Buffer.from([sum & 0xff, sum >> 8])]);
-    };
-    return Buffer.concat([u32(0x223e9f78), Buffer.from([0x01, 0x00]), attribute(0x00069007, Buffer.concat([u32(1252), u32(0)])), attribute(0x00069003, block)]);
-  };
+  const tnefWithHtml = (html: Buffer, internetCpid?: number) =>
+    tnefWithBody([...(internetCpid === undefined ? [] : [{ id: 0x3fde, type: 0x0003, value: Buffer.from(new Uint32Array([internetCpid]).buffer) }]), { id: 0x1013, type: 0x0102, value: html }]);
   const html = (charset: string) => `<html><head>${charset}</head><body><p>Réponse à votre courrier — 2€</p></body></html>`;
 
   it('reads PR_HTML in the code page PR_INTERNET_CPID gives (65001, UTF-8), not in attOemCodepage', () => {
