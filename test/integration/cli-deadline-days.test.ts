@@ -11,6 +11,7 @@ import type { EngagementStatus } from '../../workflows/messages';
 import { calendarDayIn } from '../../workflows/time';
 import { runDossier, type CliRun } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
 import { PROJECT_ROOT } from '../../paths';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'cli');
@@ -47,13 +48,7 @@ describe('deadlines on the command line, for a campaign west of UTC', () => {
     return file;
   }
 
-  async function waitForVisibility(query: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ((await env.client.workflow.count(query)).count < 1) {
-      if (Date.now() > deadline) throw new Error(`visibility never showed ${query}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const waitForVisibility = (query: string) => until(() => env.client.workflow.count(query), ({ count }) => count >= 1, `visibility to show ${query}`, 60_000, 500);
 
   it('shows the Toronto day in campaign status, engagement show, list and extend, in English and French', { timeout: 240_000 }, async () => {
     const campaignId = env.uniqueId('cli-days');
