@@ -61,7 +61,11 @@ describe('the dossier CLI in French', () => {
     expect(shown).not.toMatch(/next deadline|Timeline|awaiting-response|open letter sent/);
 
     const responded = await ok(['engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md'), '--lang=fr']);
-    expect(responded).toBe(`Réponse consignée${NNBSP}; engagement:${campaignId}:zoom est maintenant à l’étape «\u202fa répondu\u202f».\n`);
+    // The file lists two documents and no --attach gives them: only their names are recorded, and the officer is told.
+    expect(responded).toBe(
+      `Réponse consignée${NNBSP}; engagement:${campaignId}:zoom est maintenant à l’étape «\u202fa répondu\u202f».\n` +
+        `Nommés seulement, sans document conservé${NBSP}: zoom-privacy-whitepaper.pdf, zoom-encryption-design.pdf (le fichier de la réponse les mentionne${NNBSP}; aucun fichier n’a été donné avec --attach).\n`,
+    );
 
     // A refusal of the workflow's, worded from its code as the workspace words it.
     const again = await dossier(['--lang', 'fr', 'engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md')]);
