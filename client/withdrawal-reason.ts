@@ -6,7 +6,7 @@
 import type { CampaignClient } from './campaign-api';
 import type { WordedEntry } from './timeline-words';
 import type { EngagementRef } from './api';
-import { LANGUAGES, type Language, type PublicText, type TimelineEntry } from '../workflows/types';
+import { LANGUAGES, type Language, type OpenCaseDecision, type PublicText, type TimelineEntry } from '../workflows/types';
 import type { EngagementStatus } from '../workflows/messages';
 
 /** A text to show and, where known, the language it is in. */
@@ -27,15 +27,21 @@ export function withdrawalReasonIn(recorded: string, given: PublicText | undefin
 }
 
 /**
- * The lead's reason in both languages for closing or excluding this engagement at drafting, from its
- * campaign's status; undefined for any other withdrawal, or when the campaign cannot say (an engagement
- * started on its own, a campaign out of reach: the reason is then shown as recorded).
+ * The lead's decision at drafting on this engagement (close or exclude, with its reason in both
+ * languages), from its campaign's status: the page and the CLI read the stage it ended in and the
+ * reason from it, one question for both. Undefined for any other withdrawal, or when the campaign cannot
+ * say (an engagement started on its own, a campaign out of reach: the stage and reason show as recorded).
  */
-export async function leadReasonOf(campaigns: Pick<CampaignClient, 'status'> | undefined, ref: EngagementRef, status: Pick<EngagementStatus, 'withdrawalReason'>): Promise<PublicText | undefined> {
+export async function leadDecisionOf(
+  campaigns: Pick<CampaignClient, 'status'> | undefined,
+  ref: EngagementRef,
+  status: Pick<EngagementStatus, 'withdrawalReason'>,
+  options: { timeoutMs?: number } = {},
+): Promise<OpenCaseDecision | undefined> {
   if (!status.withdrawalReason || !campaigns) return undefined;
   try {
-    const campaign = await campaigns.status(ref.campaignId);
-    return campaign.openCases?.find((d) => d.vendorId === ref.vendorId)?.reason;
+    const campaign = await campaigns.status(ref.campaignId, options);
+    return campaign.openCases?.find((d) => d.vendorId === ref.vendorId);
   } catch {
     return undefined;
   }

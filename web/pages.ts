@@ -59,7 +59,7 @@ import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
 import { actorWords, entryWords, wordTimeline, type WordedEntry } from './timeline';
-import { leadReasonOf, withdrawalReasonIn, withdrawalReasonMarked } from '../client/withdrawal-reason';
+import { leadDecisionOf, withdrawalReasonIn, withdrawalReasonMarked } from '../client/withdrawal-reason';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -440,27 +440,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * The lead's decision at drafting on a withdrawn engagement (closed or excluded), from its campaign's
    * board; a campaign that does not answer in time (its worker down) leaves the page saying withdrawn.
    */
-  const decisionOn = async (ref: EngagementRef, status: EngagementStatus): Promise<OpenCaseAction | undefined> => {
-    if (status.stage !== 'withdrawn') return undefined;
-    try {
-      const { endedByLead = {} } = await (await deps.campaigns()).board(ref.campaignId, { timeoutMs: DECISION_TIMEOUT_MS });
-      return Object.hasOwn(endedByLead, ref.vendorId) ? endedByLead[ref.vendorId] : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
   const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
     const [status, { timeZone, title: campaignTitle }] = await Promise.all([recordOf(dossier, ref), dossier.campaignOf(ref)]);
-    // A reason the lead gave in both languages (closed or excluded at drafting) is read in the reader's.
-    // Asked only of a withdrawn case; a campaign out of reach leaves the reason as recorded.
-    const [given, decided] = status.withdrawalReason
-      ? await Promise.all([deps.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined), decisionOn(ref, status)])
-      : [undefined, await decisionOn(ref, status)];
+    // A case the lead closed or excluded at drafting reads so, its reason in the reader's language where the
+    // lead gave both. Asked only of a withdrawn case; a campaign out of reach leaves stage and reason as recorded.
+    const decision = await deps.campaigns().then((campaigns) => leadDecisionOf(campaigns, ref, status, { timeoutMs: DECISION_TIMEOUT_MS }), () => undefined);
+    const given = decision?.reason;
     const reason = status.withdrawalReason === undefined ? undefined : withdrawalReasonIn(status.withdrawalReason, given, c.get('language'));
-    const view = engagementView(status, user, takeNotice(c), form, decided);
+    const view = engagementView(status, user, takeNotice(c), form, decision?.action);
     const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
     // names: a refused one is given back, values and errors, on the demonstration it named only.

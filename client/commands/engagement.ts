@@ -3,7 +3,8 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type PublicText, type RecordedText } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type OpenCaseDecision, type DemonstrationResult, type Principle, type PublicText, type RecordedText } from '../../workflows/types';
+import { stageAsDecided } from '../../workflows/campaign-rules';
 import { wordOf } from '../../activities/templates';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
@@ -12,7 +13,7 @@ import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput, refused } from '../errors';
 import { fields, section, table } from '../output';
 import { cliWording, wordTimeline } from '../timeline-words';
-import { leadReasonOf, withdrawalReasonIn, withdrawalReasonMarked } from '../withdrawal-reason';
+import { leadDecisionOf, withdrawalReasonIn, withdrawalReasonMarked } from '../withdrawal-reason';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText, withAttached } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
@@ -62,8 +63,8 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const [status, timeZone] = await Promise.all([recordOf(ctx, ref), zoneToShow(ctx, ref)]);
         // A reason the lead gave in both languages is printed in the officer's (the JSON keeps the record).
-        const given = status.withdrawalReason ? await ctx.campaigns().then((campaigns) => leadReasonOf(campaigns, ref, status), () => undefined) : undefined;
-        ctx.out.result(status, () => renderStatus(status, ctx.words, timeZone, given));
+        const decision = status.withdrawalReason ? await ctx.campaigns().then((campaigns) => leadDecisionOf(campaigns, ref, status), () => undefined) : undefined;
+        ctx.out.result(status, () => renderStatus(status, ctx.words, timeZone, decision));
       }),
     );
 
@@ -340,14 +341,16 @@ export function renderExtension(status: EngagementStatus, words: CliWords = cliW
 
 /**
  * `timeZone`: the campaign's (`campaignTimeZone`), the due dates' days are shown in; without it, UTC instants.
- * `given`: the lead's reason in both languages, when the engagement was closed or excluded at drafting (client/withdrawal-reason.ts).
+ * `decision`: the lead's, when the engagement was closed or excluded at drafting (client/withdrawal-reason.ts): the
+ * stage reads so, and its reason is shown in the officer's language.
  */
-export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en'), timeZone?: string, given?: PublicText): string {
+export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en'), timeZone?: string, decision?: Pick<OpenCaseDecision, 'action' | 'reason'>): string {
+  const given = decision?.reason;
   const parts = [
     fields([
       [words.say('heading.engagement'), status.workflowId],
       [words.say('heading.vendor'), `${status.vendorName} (${status.vendorId})`],
-      [words.say('heading.stage'), words.code('stage', status.stage)],
+      [words.say('heading.stage'), words.code('stage', stageAsDecided(status.stage, decision?.action))],
       [words.say('heading.next-deadline'), words.deadline(status.nextDeadline, undefined, timeZone)],
       [words.say('heading.response'), status.response ? words.say('engagement.response-received', { at: words.when(status.response.receivedAt) }) : words.say('engagement.no-response')],
       // A final notice is not a reminder (it announces closure): counted apart, as `campaign status` does.

@@ -58,10 +58,12 @@ describe('a withdrawal reason given in English and French', () => {
     expect(html).toContain(`<dd id="withdrawal-reason" lang="en">${reason.en}</dd>`);
   });
 
-  it('is printed in French by `dossier --lang fr engagement show`, in its section and its timeline', () => {
-    const text = renderStatus(status, cliWords('fr'), undefined, reason);
+  it('is printed in French by `dossier --lang fr engagement show`, in its section and its timeline, the stage as the lead decided', () => {
+    const text = renderStatus(status, cliWords('fr'), undefined, { action: 'close', reason });
     expect(text).toContain(reason.fr);
     expect(text).not.toContain('The company was acquired');
+    expect(text).toMatch(/│ étape\s+│ clos par l’autorité responsable/);
+    expect(renderStatus(status, cliWords('fr'))).toMatch(/│ étape\s+│ retiré/);
   });
 
   it('leaves a reason an officer typed (no pair from the campaign) as recorded', () => {
