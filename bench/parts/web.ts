@@ -9,6 +9,7 @@
 // engagements with one status query each (what the board avoids), and the engagement page against
 // its one status query alone.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient, engagementQuery } from '../../client/api';
 import { listWorkflows } from '../../activities/visibility';
@@ -98,6 +99,15 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
     client: async () => bench.encryptedClient,
     taskQueue,
     address: bench.server.address,
+    // The page reads the case's documents with the worker's keys and folders: without them it looked
+    // for the project's own master key and store, which a fresh clone does not have.
+    env: {
+      ...process.env,
+      ...bench.keysEnv,
+      DOSSIER_DATA_DIR: join(bench.scratch, taskQueue),
+      DOSSIER_OUTPUT_DIR: join(bench.scratch, taskQueue, 'out'),
+      DOSSIER_STATE_DIR: join(bench.scratch, taskQueue, 'state'),
+    },
   });
   const cookie = `dossier_session=${new CookieSealer(SESSION_SECRET).seal({
     // A session without an id cannot be signed out, so the workspace no longer takes it (sign-out revocation).
