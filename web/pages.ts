@@ -108,6 +108,8 @@ const BOARD_PAGE_SIZE = 100;
 /** How long a holding-pen page waits for its campaign's board (or the unsorted pen's list of ended cases) before showing its mail without it. */
 const HELD_CAMPAIGN_QUERY_MS = 5_000;
 /** How often the statement page reads the campaign again while a newer version keeps coming between its reads. */
+/** The list of ended cases' choice that names the case by its ids in the fields below it. */
+const OTHER_ENDED_CASE = 'by-ids';
 const STATEMENT_PAGE_READS = 5;
 
 export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
@@ -1024,7 +1026,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // chosen in the list of ended cases, or, when there is no list or it does not have the case yet, by its ids.
     const late = suggestion?.late;
     const listed = late?.engagement !== undefined && ended?.some((g) => g.cases.some((e) => e.value === late.engagement));
-    const lateValues = late && (late.engagement === undefined ? late : listed ? { engagement: late.engagement } : { engagement: '', campaign: late.campaign, vendor: late.vendor });
+    const lateValues = late && (late.engagement === undefined ? late : listed ? { engagement: late.engagement } : { engagement: OTHER_ENDED_CASE, campaign: late.campaign, vendor: late.vendor });
     const lateSuggested = lateValues && !lateTo.some((t) => t.vendorId === late!.vendor) ? lateValues : undefined;
     // Each attachment by its place in the message, as the intake reads it again to hand it over.
     const attachmentPath = (n: number) => `/held/${encodeURIComponent(pen)}/attachment?id=${encodeURIComponent(message.messageId)}&n=${n}`;
@@ -1135,10 +1137,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const form = new FormReader(values);
     const messageId = form.text('messageId');
     // Chosen from the campaigns' ended cases (`campaign/vendor`), or named by both ids ("another case", or no list).
-    const chosen = !campaignId && form.text('engagement', { optional: true }) ? form.text('engagement').split('/') : undefined;
+    // The list opens on no case (''); a page served before "another case" had a value of its own sent '' for it with the ids.
+    const listed = campaignId ? undefined : form.text('engagement', { optional: true });
+    const chosen = listed && listed !== OTHER_ENDED_CASE ? listed.split('/') : undefined;
+    const typed = Boolean(form.text('campaign', { optional: true }) || form.text('vendor', { optional: true }));
     // Ids typed while the list still names a case: which one was meant cannot be told, and attaching to the wrong record is worse than asking.
-    if (chosen && (form.text('campaign', { optional: true }) || form.text('vendor', { optional: true }))) form.errors.engagement = { key: 'held.attach-late-chosen-and-typed' };
-    const target = chosen ? { campaignId: chosen[0]!, vendorId: chosen.slice(1).join('/') } : { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+    if (chosen && typed) form.errors.engagement = { key: 'held.attach-late-chosen-and-typed' };
+    const unchosen = listed === '' && !typed && 'engagement' in values;
+    if (unchosen) form.errors.engagement = { key: 'held.attach-late-choose' };
+    const target = chosen ? { campaignId: chosen[0]!, vendorId: chosen.slice(1).join('/') } : unchosen ? { campaignId: '', vendorId: '' } : { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
     // Where a refusal of the case named is shown: the list it was chosen from, or the vendor's id.
     const targetField = chosen ? 'engagement' : 'vendor';
     const action = 'attachLate';

@@ -1425,6 +1425,8 @@ describe('a held message’s closed records to attach it to', () => {
       const form = /<form method="post" action="\/held\/vc\/attach-late"[^]*?<\/form>/.exec(html)?.[0] ?? '';
       expect(form).toContain('<input type="hidden" name="choice" value="any">');
       expect([...form.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])).toEqual(['alpha', 'gamma']);
+      // No case chosen for the officer: the browser would show and send the first one otherwise.
+      expect(form).toMatch(/<select id="attach-late-any-vendor"[^>]*>\s*<option value="" selected>[^<]+<\/option>\s*<option value="alpha">Alpha<\/option>/);
       expect(visibleText(html)).toContain(name);
       expect(visibleText(form)).toContain(label);
     }
@@ -1520,10 +1522,34 @@ describe('a reply that names no campaign, attached to the closed record of a cas
     }
   });
 
+  it('opens the list on no case, and asks for one when the form is sent so, attaching nothing', async () => {
+    for (const [language, prompt, asked] of [
+      ['en', 'Choose a case…', 'Choose the ended case in this list, or “Another case, named by its ids below” and give its ids.'],
+      ['fr', 'Choisissez un dossier…', 'Choisissez le dossier clos dans cette liste, ou «\u202fUn autre dossier, désigné par ses identifiants ci-dessous\u202f» et donnez ses identifiants.'],
+    ] as const) {
+      const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie(language, 'w') } })).text());
+      // A browser shows and sends the selected option, else the first: no ended case is chosen for the officer.
+      expect(form).toMatch(new RegExp(`<select id="attach-late-any-engagement"[^>]*>\\s*<option value="" selected>${prompt}</option>`));
+      expect(form).not.toMatch(/<option value="[^"]+" selected>/);
+      const before = attached.length;
+      const sent = await app.request('/held/unsorted/attach-late', {
+        method: 'POST',
+        headers: { cookie: officerCookie(language, 'w', 'csrf-w'), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'csrf-w', messageId: held.messageId, choice: 'any', engagement: '', campaign: '', vendor: '' }).toString(),
+      });
+      expect(sent.status).toBe(422);
+      expect(attached.length).toBe(before);
+      const back = formOf(await sent.text());
+      expect(back).toMatch(/<select id="attach-late-any-engagement" name="engagement" aria-invalid="true"/);
+      expect(visibleText(back)).toContain(asked);
+      expect(back).not.toContain('id="attach-late-any-campaign-error"');
+    }
+  });
+
   it('still lets the officer name by its ids a case the list cannot hold (one started without a campaign workflow), in English and French', async () => {
     for (const [language, other] of [['en', 'Another case, named by its ids below'], ['fr', 'Un autre dossier, désigné par ses identifiants ci-dessous']] as const) {
       const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie(language, 'o') } })).text());
-      expect(form).toMatch(new RegExp(`</optgroup>\\s*<option value="">${other}</option>\\s*</select>`));
+      expect(form).toMatch(new RegExp(`</optgroup>\\s*<option value="by-ids">${other}</option>\\s*</select>`));
       expect(form).toContain('<input type="text" id="attach-late-any-campaign" name="campaign"');
       expect(form).toContain('<input type="text" id="attach-late-any-vendor" name="vendor"');
     }
