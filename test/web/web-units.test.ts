@@ -1266,6 +1266,23 @@ describe('the lead’s edits saved after the version went out, on the statement 
   });
 });
 
+describe('the lead’s own approval, the last one, with edits saved after the version went out', () => {
+  it('tells the lead, at the approve button, that its own edits are not in the version it publishes, in English and French', async () => {
+    const kase = housepartyClosedVersionOneOut();
+    // The lead authority's officer, who signs for it too.
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer', 'co-signatory'], authorityId: 'opc' };
+    const shown = statementShownLive(kase);
+    kase.approve({ by: 'Zofia', authorityId: 'fdpic', version: 1 }, '2026-11-26T10:00:00.000Z');
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Revised.'], fr: ['Révisé.'] }, lessonsLearned: { en: ['Later.'], fr: ['Plus tard.'] } }, '2026-11-26T11:00:00.000Z');
+    const hint = async (language: 'en' | 'fr') => visibleText(/<p class="hint" id="approve-leads-to">[^]*?<\/p>/.exec(await shown(language, lead))?.[0] ?? '').replace(/[ \t\r\n]+/g, ' ');
+    expect(await hint('en')).toMatch(/^Your approval is the last one the statement needs/);
+    expect(await hint('en')).not.toContain('The lead has');
+    expect(await hint('en')).toContain('Your edits saved since version 1 are not in it: approved now, the statement is published without them; to have them in it, submit the next version instead.');
+    expect(await hint('fr')).not.toContain('L’autorité responsable a enregistré');
+    expect(await hint('fr')).toContain('Vos modifications enregistrées depuis la version 1 n’y sont pas\u00a0: approuvée maintenant, la déclaration est publiée sans elles\u00a0; pour qu’elles y figurent, soumettez plutôt la version suivante.');
+  });
+});
+
 describe('a held reply attached to the record of a case it reached in time', () => {
   // Sent before the deadline from an address the case did not know: held in the unsorted pen while
   // the case closed without a response, then attached. The officer is told it came in time.
