@@ -441,9 +441,9 @@ async function confirmPublication(version: number, words: CliWords, withoutEdits
   }
 }
 
-/** Who acted: as recorded in English; in another language as the workspace names them ("… ligne de commande"). */
+/** Who acted, as the workspace and `engagement show` name them ("… command line", "… ligne de commande"), not the record's "CLI". */
 function actor(by: string, words: CliWords): string {
-  return words.language === 'en' ? by : actorWords(by, words.language, cliWording(words));
+  return actorWords(by, words.language, cliWording(words));
 }
 
 function wholeNumber(option: string, words: CliWords) {

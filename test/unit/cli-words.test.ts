@@ -131,7 +131,21 @@ describe('a statement status in French', () => {
     expect(text).toContain('version 2 du 1er\u00a0déc.\u00a02026');
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
     expect(text).not.toContain(', CLI)');
-    expect(renderStatementStatus(status as never)).toContain('Marie Leclerc (marie@desk-12, CLI)');
+  });
+
+  it('names them in English as the workspace and engagement show do: “command line”, never the record’s “CLI”', () => {
+    const status = {
+      campaignId: 'vc',
+      reference: 'VC-2020',
+      phase: 'approving',
+      conclusionsSet: true,
+      draft: { version: 2, date: '2026-12-01', approvals: [{ authorityId: 'opc', version: 2, by: cliActor('Marie Leclerc', 'marie@desk-12'), at: '2026-12-01T06:14:05Z' }], required: 2, pending: ['cnil'] },
+      changeRequests: [{ version: 1, authorityId: 'cnil', by: cliActor('Léa Tremblay', 'lea@desk-3'), at: '2026-11-30T06:14:05Z', comment: 'Shorter' }],
+    };
+    const text = renderStatementStatus(status as never);
+    expect(text).toContain('Marie Leclerc (marie@desk-12, command line)');
+    expect(text).toContain('Léa Tremblay (lea@desk-3, command line)');
+    expect(text).not.toContain(', CLI)');
   });
 });
 
