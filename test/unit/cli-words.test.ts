@@ -116,6 +116,23 @@ describe('times as the CLI prints them', () => {
   });
 });
 
+describe('a vendor in the French CLI', () => {
+  it('is “entreprise”, as the workspace, the statement and the letters call it, never “fournisseur”', () => {
+    const fournisseur = Object.entries(templates.fr!).filter(([, text]) => /fournisseur/i.test(text.replace(/fournisseur d’identité/g, '')));
+    expect(fournisseur.map(([key]) => key)).toEqual([]);
+  });
+
+  it('reads as French once the word changed: the feminine article, elided before a vowel', () => {
+    const fr = templates.fr!;
+    expect(fr['help.engagement.show.argument.vendor']).toBe('identifiant de l’entreprise');
+    expect(fr['help.engagement.schedule-demo']).toBe('planifie une démonstration\u00a0: l’entreprise montre comment elle met en œuvre, surveille et valide ses mesures');
+    expect(fr['campaign.started.one']).toBe('{{workflowId}} lancée avec {{count}} entreprise.');
+    expect(fr['error.vendor-not-in-file-none']).toBe('l’entreprise «\u202f{{vendor}}\u202f» ne figure pas dans {{file}} (aucune entreprise)');
+    expect(fr['error.which-vendor']).toMatch(/^indiquez quelle entreprise/);
+    for (const [key, text] of Object.entries(fr)) expect(text, key).not.toMatch(/\b(le|du|un|ce|quel|aucun) entreprise|\bde entreprise|\bil met en œuvre/);
+  });
+});
+
 describe('a statement status in French', () => {
   it('names who approved as the workspace names a CLI identity, its dates in French', () => {
     const status = {
