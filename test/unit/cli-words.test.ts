@@ -122,6 +122,12 @@ describe('a vendor in the French CLI', () => {
     expect(fournisseur.map(([key]) => key)).toEqual([]);
   });
 
+  it('is “entreprise” too in the workspace’s sentences it prints (refusals, timeline), a sign-in’s « fournisseur d’identité » aside', () => {
+    const web = parse(readFileSync(join(PROJECT_ROOT, 'templates', 'web', 'strings.yaml'), 'utf8')) as Record<string, Record<string, string>>;
+    const fournisseur = Object.entries(web.fr!).filter(([, text]) => /fournisseur/i.test(text.replace(/fournisseur d’identité/g, '')));
+    expect(fournisseur.map(([key]) => key)).toEqual([]);
+  });
+
   it('reads as French once the word changed: the feminine article, elided before a vowel', () => {
     const fr = templates.fr!;
     expect(fr['help.engagement.show.argument.vendor']).toBe('identifiant de l’entreprise');
