@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { buildProgram } from '../../client/cli';
 import { argumentHelpKey, commandHelpKey, optionHelpKey } from '../../client/cli-help';
 import { CLI_TEMPLATES } from '../../client/cli-sentences';
+import type { RefusalDetails } from '../../workflows/refusals';
 import { Session } from '../../client/commands/context';
 import { cliLanguage, cliWords } from '../../client/cli-words';
 import { renderStatementStatus } from '../../client/commands/statement';
@@ -113,6 +114,17 @@ describe('times as the CLI prints them', () => {
   it('groups the digits of a count as each language does', () => {
     expect(cliWords('en').count(12345)).toBe('12,345');
     expect(cliWords('fr').count(12345)).toMatch(/^12[\u00a0\u202f ]345$/);
+  });
+});
+
+describe('a refusal that names who acted', () => {
+  it('names a person acting through the CLI as the tables do, in English and in French, never with the record’s “CLI”', () => {
+    const by = cliActor('Marie Leclerc', 'marie@desk-12');
+    const said = (language: 'en' | 'fr') => refusalSentence({ refusal: 'late-reply-attached', values: { at: '2026-11-27', by } } as RefusalDetails, language, 'UTC', cliWording(cliWords(language)));
+    expect(said('en')).toContain('by Marie Leclerc (marie@desk-12, command line).');
+    expect(said('fr')).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
+    const unchanged = refusalSentence({ refusal: 'unchanged-after-changes', values: { version: '2', by } } as RefusalDetails, 'en', 'UTC', cliWording(cliWords('en')));
+    expect(unchanged).toContain('(by Marie Leclerc (marie@desk-12, command line))');
   });
 });
 
