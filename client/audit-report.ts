@@ -149,16 +149,16 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
 const EMAIL_KINDS = new Set<AuditEventKind>(['email-sent', 'email-refused', 'email-not-sent']);
 
 /**
- * Who acted, as recorded; the intake, which acts for no officer, said so with the mailbox it reads and
- * its host. In another language than English, the engine and how a person acted ("signed in", "CLI",
- * English words in the record) are said as the workspace says them (strings.yaml `actor.*`); the
- * English export keeps the identity as the server recorded it.
+ * Who acted; the intake, which acts for no officer, said so with the mailbox it reads and its host. A
+ * person is named as the workspace and the CLI name them (strings.yaml `actor.*`: "command line", not
+ * the record's "CLI"), in both languages: the name and account stay as recorded, so a row still traces
+ * to one account. The engine keeps its recorded name in English, as the export always wrote it.
  */
 function actorWords(actor: string, words: Words): string {
   const intake = readIntakeActor(actor);
   if (intake) return fill(words.actors.intake, intake);
-  if (words.language === 'en') return actor;
   const reading = readActor(actor);
+  if (words.language === 'en' && reading.code === 'engine') return actor;
   return reading.code === undefined ? actor : sentence(words.language, `actor.${reading.code}`, reading);
 }
 

@@ -7,6 +7,7 @@ import { ENDED_REASON } from './errors';
 import { CAMPAIGN_PHASES, TEXT_SOURCE_KINDS, type MissingText } from '../workflows/messages';
 import { REFUSALS, refusalList, VALUE_TYPES, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
 import { FIELDS } from '../workflows/text-rules';
+import { readActor } from '../workflows/timeline';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, LANGUAGES, PRINCIPLES, type InboundMessage, type Language, type Principle } from '../workflows/types';
 import type { Wording } from './timeline-words';
 
@@ -109,6 +110,11 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
       const types = value.split('|');
       if (!types.every((t) => (VALUE_TYPES as readonly string[]).includes(t))) return undefined;
       worded[name] = types.map((t) => views.text(language, `refused-type.${t}`)).reduce((first, then) => views.text(language, 'refused-type.or', { first, then }));
+      continue;
+    }
+    if (kind === 'actor') {
+      const actor = readActor(value);
+      worded[name] = actor.code === undefined ? value : views.text(language, `actor.${actor.code}`, actor);
       continue;
     }
     if (kind === 'number' && !/^\d+$/.test(value)) return undefined;

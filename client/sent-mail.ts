@@ -22,7 +22,15 @@ export interface SentMail {
    * page in the other language has a screen reader read them in theirs; absent if it names none.
    */
   language?: Language;
-  attachments: { name: string; type: string; size: number }[];
+  /** In the message's order; the workspace downloads one by its place in this list (the copy never changes). */
+  attachments: SentAttachment[];
+}
+
+export interface SentAttachment {
+  name: string;
+  type: string;
+  size: number;
+  content: Buffer;
 }
 
 export type SentMailReader = (ref: EngagementRef, step: string) => Promise<SentMail | undefined>;
@@ -55,7 +63,7 @@ export async function parseSentMail(raw: Buffer): Promise<SentMail> {
     date: parsed.date?.toISOString(),
     text: parsed.text ?? '',
     ...languageOf(parsed.headers.get('content-language')),
-    attachments: parsed.attachments.map((a) => ({ name: a.filename ?? '(unnamed)', type: a.contentType, size: a.size })),
+    attachments: parsed.attachments.map((a) => ({ name: a.filename ?? '(unnamed)', type: a.contentType, size: a.size, content: a.content })),
   };
 }
 

@@ -736,7 +736,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const step = c.req.param('step');
     const dossier = await deps.dossier();
     const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
-    const sent = status.timeline.find((t) => / sent$/.test(t.what) && stepOf(t) === step);
+    const sent = sentEntry(status, step);
     if (!sent) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     const mail = await deps.sentMail?.(ref, step).catch((err: unknown) => {
       // An unreadable copy (a shredded key, a damaged file) leaves the page saying so, with the timeline's record.
@@ -744,7 +744,30 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       return undefined;
     });
     const what = entryWords(sent, c.get('language'), timeZone, views);
-    return c.html(page(c, 'mail', { title: title(c, 'mail.sent-title', { what }), status, mail, sent: { ...sent, what }, timeZone }));
+    const path = `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}/mail/sent/${encodeURIComponent(step)}`;
+    const shown = mail && { ...mail, attachments: mail.attachments.map(({ name, type, size }, n) => ({ name, type, size, href: `${path}/attachments/${n}` })) };
+    return c.html(page(c, 'mail', { title: title(c, 'mail.sent-title', { what }), status, mail: shown, sent: { ...sent, what }, timeZone }));
+  });
+
+  // An attachment of a message Dossier sent (the open letter's PDF), as its bytes, to whoever may read
+  // the message's page: by its place in the kept copy, which never changes once sent.
+  app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step/attachments/:n{[0-9]+}', async (c) => {
+    allowed(c, 'read-cases');
+    const ref = refOf(c);
+    const step = c.req.param('step');
+    const status = await (await deps.dossier()).status(ref);
+    const notFound = () => c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    if (!sentEntry(status, step) || !deps.sentMail) return notFound();
+    let mail: Awaited<ReturnType<NonNullable<WebDeps['sentMail']>>>;
+    try {
+      mail = await deps.sentMail(ref, step);
+    } catch (err) {
+      console.error(`web: the copy of ${step} on ${status.workflowId} cannot be read:`, err);
+      const shredded = err instanceof DocumentError && err.code === 'DocumentShredded';
+      return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable' }), shredded ? 410 : 503);
+    }
+    const attachment = mail?.attachments[Number(c.req.param('n'))];
+    return attachment ? download(c, { name: attachment.name, type: attachment.type, content: attachment.content }) : notFound();
   });
 
   // ── The holding pen: mail the intake could not place, for officers to assign or dismiss ────────
@@ -1715,6 +1738,11 @@ function takeNotice(c: Context<WebEnv>): string | undefined {
   return notice;
 }
 
+/** The timeline's record of a message sent at `step` (letter, reminder-1…): the page of its kept copy. */
+function sentEntry<T extends { what: string; detail?: string }>(status: { timeline: T[] }, step: string): T | undefined {
+  return status.timeline.find((t) => / sent$/.test(t.what) && stepOf(t) === step);
+}
+
 function stepOf(entry: { detail?: string }): string | undefined {
   return entry.detail?.split(' ')[0] || undefined;
 }
@@ -1751,9 +1779,9 @@ class Timing {
 }
 
 /**
- * A file a vendor (or anyone writing to the case mailbox) sent, as a download under its name: never
- * shown in the workspace's own origin, since its type and content are the sender's (an HTML file
- * would run as a workspace page), and not kept by a shared cache.
+ * A file a vendor (or anyone writing to the case mailbox) sent, or one Dossier's own mail carried, as a
+ * download under its name: never shown in the workspace's own origin, since its type and content are
+ * the sender's (an HTML file would run as a workspace page), and not kept by a shared cache.
  */
 function download(c: Context<WebEnv>, file: { name: string; type: string; content: Uint8Array }): Response {
   c.header('Content-Type', MIME_TYPE.test(file.type) ? file.type : 'application/octet-stream');

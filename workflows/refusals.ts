@@ -14,9 +14,10 @@ import { ErrorType } from './errors';
  * JSON) by each text's words in the reader's language; `path` (where a value sits in a file or a
  * request, `vendors[2].contacts`, as formatPath writes it; empty for the whole of it) as written, the
  * whole by its name in the reader's language; `type` (one of VALUE_TYPES, or several joined by `|`
- * for "either") by its name in the reader's language.
+ * for "either") by its name in the reader's language; `actor` (who acted, as recorded: `Name (account,
+ * CLI)`) as the workspace and the CLI name a person (strings.yaml `actor.*`: "command line").
  */
-export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals' | 'texts' | 'path' | 'type';
+export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals' | 'texts' | 'path' | 'type' | 'actor';
 
 /** The types a refusal names, expected or given: what YAML, JSON and the update payloads can hold. */
 export const VALUE_TYPES = ['string', 'number', 'whole-number', 'boolean', 'list', 'mapping', 'nothing'] as const;
@@ -124,7 +125,7 @@ export const REFUSALS = {
   'report-no-message': {},
   'report-not-ours': { recipients: 'text' },
   // A reply an officer attaches to an ended case's record from the holding pen (intake/intake.ts attachLate).
-  'late-reply-attached': { at: 'day', by: 'text' },
+  'late-reply-attached': { at: 'day', by: 'actor' },
   'late-reply-case-open': { stage: 'stage' },
   'late-reply-before-letter': { receivedAt: 'moment', sent: 'moment' },
   // The review of mail the intake recorded (inbox-rules.ts).
@@ -161,11 +162,11 @@ export const REFUSALS = {
   'no-new-version': { phase: 'phase' },
   'text-fixed': { phase: 'phase' },
   'nothing-changed': { version: 'text' },
-  'unchanged-after-changes': { version: 'text', by: 'text' },
+  'unchanged-after-changes': { version: 'text', by: 'actor' },
   'nothing-sent-back': { version: 'text' },
   'not-current': { version: 'text', current: 'text' },
   'unknown-authority': { authority: 'text', known: 'text' },
-  'signed-elsewhere': { by: 'text', authority: 'text' },
+  'signed-elsewhere': { by: 'actor', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
   // Another approval came in after the front end read the status: this one would now publish, unconfirmed.

@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { CampaignStatus, CampaignUpdated } from '../../workflows/messages';
-import { refusalDetails, type RefusalDetails } from '../../workflows/refusals';
+import { refusalDetails } from '../../workflows/refusals';
 import { AuthorityNames } from '../authority-names';
 import { approvalPublishes, statementApproved } from '../campaign-api';
 import { cliWords, type CliWords } from '../cli-words';
@@ -409,18 +409,16 @@ function pendingNamed(status: CampaignUpdated, words: CliWords): string {
 }
 
 /**
- * A refusal of an authority's answer names the authority by its id ("fdpic has already approved")
- * and its signatory as recorded (English "CLI", "signed in"): worded again from its code with the
- * authority's name and the signatory as the status table names it, as the workspace words it.
+ * A refusal of an authority's answer names the authority by its id ("fdpic has already approved"):
+ * worded again from its code with the authority's name, as the workspace words it.
  * Anything else is left as it came.
  */
 function authoritiesNamed(err: unknown, names: AuthorityNames, words: CliWords): unknown {
   if (!(err instanceof DossierClientError) || err.code !== ClientErrorCode.Refused || !err.refused) return err;
   const refusal = refusalDetails(err);
   if (!refusal) return err;
-  const byNamed = names.refusal(refusal);
-  const by = (byNamed.values as Record<string, string>).by;
-  const named = by === undefined || actor(by, words) === by ? byNamed : ({ ...byNamed, values: { ...byNamed.values, by: actor(by, words) } } as RefusalDetails);
+  // The signatory (an `actor` value) is worded by refusalSentence, as the status table names them.
+  const named = names.refusal(refusal);
   const reason = refusalSentence(named, words.language, 'UTC', cliWording(words));
   return reason === undefined || named === refusal ? err : refused(err.refused.what, reason, err, named);
 }
@@ -441,9 +439,9 @@ async function confirmPublication(version: number, words: CliWords, withoutEdits
   }
 }
 
-/** Who acted: as recorded in English; in another language as the workspace names them ("… ligne de commande"). */
+/** Who acted, as the workspace and `engagement show` name them ("… command line", "… ligne de commande"), not the record's "CLI". */
 function actor(by: string, words: CliWords): string {
-  return words.language === 'en' ? by : actorWords(by, words.language, cliWording(words));
+  return actorWords(by, words.language, cliWording(words));
 }
 
 function wholeNumber(option: string, words: CliWords) {

@@ -53,7 +53,7 @@ describe('the dossier CLI in French', () => {
     await waitForVisibility(`DossierCampaign = '${campaignId}' AND DossierStage = 'awaiting-response'`);
 
     const shown = await ok(['--lang', 'fr', 'engagement', 'show', campaignId, 'zoom']);
-    for (const words of ['fournisseur', 'étape', 'réponse attendue', 'prochaine échéance', 'pas encore', 'rappels envoyés', 'Historique', `lettre ouverte${NBSP}: message envoyé`]) {
+    for (const words of ['entreprise', 'étape', 'réponse attendue', 'prochaine échéance', 'pas encore', 'rappels envoyés', 'Historique', `lettre ouverte${NBSP}: message envoyé`]) {
       expect(shown, words).toContain(words);
     }
     expect(shown).toMatch(FRENCH_TIME);
@@ -75,7 +75,7 @@ describe('the dossier CLI in French', () => {
     // The locale alone, without --lang: a French desk reads French.
     await waitForVisibility(`DossierCampaign = '${campaignId}' AND DossierStage = 'responded'`);
     const listed = await ok(['list', '--campaign', campaignId], 'fr_CA.UTF-8');
-    for (const words of ['campagne', 'fournisseur', 'étape', 'prochaine échéance', 'état', 'a répondu', 'en cours']) expect(listed, words).toContain(words);
+    for (const words of ['campagne', 'entreprise', 'étape', 'prochaine échéance', 'état', 'a répondu', 'en cours']) expect(listed, words).toContain(words);
     expect(listed).not.toContain('responded');
 
     // --json is for scripts: the same keys and codes as in English.
@@ -87,7 +87,7 @@ describe('the dossier CLI in French', () => {
   it('follows a campaign in French', { timeout: 180_000 }, async () => {
     const campaignId = env.uniqueId('cli-fr-camp');
     const started = await ok(['--lang', 'fr', 'campaign', 'start', '--file', campaignFile(campaignId), '--no-wait']);
-    expect(started).toBe(`campaign:${campaignId} lancée avec 3 fournisseurs.\n`);
+    expect(started).toBe(`campaign:${campaignId} lancée avec 3 entreprises.\n`);
     await waitForVisibility(`DossierCampaign = '${campaignId}' AND DossierStage = 'awaiting-response'`);
 
     const status = await ok(['--lang', 'fr', 'campaign', 'status', campaignId]);
@@ -114,7 +114,7 @@ describe('the dossier CLI in French', () => {
   it('says what went wrong in French, and refuses a language it does not speak', async () => {
     const missing = await dossier(['--lang', 'fr', 'engagement', 'show', 'nope', 'zoom']);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toBe(`dossier: engagement:nope:zoom n’existe pas (vérifiez les identifiants de la campagne et du fournisseur)\n`);
+    expect(missing.stderr).toBe(`dossier: engagement:nope:zoom n’existe pas (vérifiez les identifiants de la campagne et de l’entreprise)\n`);
 
     const badDate = await dossier(['--lang', 'fr', 'engagement', 'respond', 'nope', 'zoom', '--file', join(FIXTURES, 'response.md'), '--received', 'yesterday']);
     expect(badDate.code).toBe(2);
@@ -122,7 +122,7 @@ describe('the dossier CLI in French', () => {
 
     const notAnEngagement = await dossier(['--lang', 'fr', 'engagement', 'show', 'zoom']);
     expect(notAnEngagement.code).toBe(2);
-    expect(notAnEngagement.stderr).toBe(`dossier: «\u202fzoom\u202f» ne désigne pas un dossier${NBSP}: indiquez <campagne> <fournisseur>, ou engagement:<campagne>:<fournisseur>\n`);
+    expect(notAnEngagement.stderr).toBe(`dossier: «\u202fzoom\u202f» ne désigne pas un dossier${NBSP}: indiquez <campagne> <entreprise>, ou engagement:<campagne>:<entreprise>\n`);
     const notAnId = await dossier(['--lang', 'fr', 'engagement', 'show', 'VC', 'zoom']);
     expect(notAnId.stderr).toContain(`«\u202fVC\u202f» n’est pas un identifiant de campagne${NBSP}:`);
 

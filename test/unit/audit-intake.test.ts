@@ -45,7 +45,9 @@ describe('the audit export of mail the intake recorded', () => {
     ]);
     const english = auditCsv(trail, { language: 'en' }).toString('utf8');
     expect(english).toContain('Dossier intake: the intake, reading case@regulator.example on mx-2 (not an officer)');
-    expect(english).toContain('Marie Leclerc (marie@desk-12, CLI)');
+    // A person is named as the workspace and the CLI name them, not with the record's English "CLI".
+    expect(english).toContain('Marie Leclerc (marie@desk-12, command line)');
+    expect(english).not.toContain(', CLI)');
     expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('Dossier intake\u00a0: la réception du courrier, qui lit case@regulator.example sur mx-2 (pas un agent)');
   });
 });

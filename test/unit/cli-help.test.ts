@@ -39,7 +39,7 @@ describe('the help in French', () => {
     expect(stdout).toMatch(new RegExp(`^Utilisation${NBSP}: dossier audit `));
     expect(stdout).toContain(`\nArguments${NBSP}:\n`);
     expect(unwrapped(stdout)).toContain('exporte la piste d’audit d’une campagne');
-    expect(unwrapped(stdout)).toContain(`fournisseur identifiant du fournisseur${NBSP}: ce dossier seulement`);
+    expect(unwrapped(stdout)).toContain(`entreprise identifiant de l’entreprise${NBSP}: ce dossier seulement`);
     // Commander's notes on an option, in French too.
     expect(unwrapped(stdout)).toContain(`format du fichier (choix${NBSP}: "csv", "pdf", par défaut${NBSP}: "csv")`);
     for (const english of ['Usage:', 'Arguments:', 'campaign id', 'choices:', 'default:']) expect(stdout).not.toContain(english);
@@ -66,7 +66,7 @@ describe('the syntax of the usage lines in French', () => {
   it('words what the officer replaces (arguments, option values, [options], [command]) and keeps what they type', () => {
     const { code, stdout } = dossier(['--lang', 'fr', 'engagement', 'schedule-demo', '--help'], { LC_ALL: 'C.UTF-8' });
     expect(code).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^Utilisation${NBSP}: dossier engagement schedule-demo \\[options\\] <campagne> \\[fournisseur\\]\n`));
+    expect(stdout).toMatch(new RegExp(`^Utilisation${NBSP}: dossier engagement schedule-demo \\[options\\] <campagne> \\[entreprise\\]\n`));
     expect(stdout).toMatch(/\n {2}campagne +identifiant de la campagne/);
     expect(stdout).toMatch(/\n {2}--at <heure> +/);
     expect(stdout).toContain('--attendee <"Nom <adresse>">');

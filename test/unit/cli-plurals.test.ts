@@ -48,7 +48,7 @@ describe('a sentence about a number of things', () => {
   it('agrees with the number in French: 0 and 1 are singular', () => {
     expect(fr.sayCount('shred.documents-removed', 0)).toBe('0 document conservé pour ses dossiers a été supprimé du stockage.');
     expect(fr.sayCount('shred.documents-removed', 3)).toBe('3 documents conservés pour ses dossiers ont été supprimés du stockage.');
-    expect(fr.sayCount('campaign.started', 1, { workflowId: 'campaign:vc' })).toBe('campaign:vc lancée avec 1 fournisseur.');
+    expect(fr.sayCount('campaign.started', 1, { workflowId: 'campaign:vc' })).toBe('campaign:vc lancée avec 1 entreprise.');
     expect(fr.sayCount('statement.texts-missing', 2)).toBe('2 textes encore manquants (`dossier statement status` les liste)');
     expect(fr.sayCount('audit.unreadable', 1)).toBe('1 événement illisible\u00a0: la clé de données de la campagne a été détruite.');
   });

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { buildProgram } from '../../client/cli';
 import { argumentHelpKey, commandHelpKey, optionHelpKey } from '../../client/cli-help';
 import { CLI_TEMPLATES } from '../../client/cli-sentences';
+import type { RefusalDetails } from '../../workflows/refusals';
 import { Session } from '../../client/commands/context';
 import { cliLanguage, cliWords } from '../../client/cli-words';
 import { renderStatementStatus } from '../../client/commands/statement';
@@ -116,6 +117,40 @@ describe('times as the CLI prints them', () => {
   });
 });
 
+describe('a refusal that names who acted', () => {
+  it('names a person acting through the CLI as the tables do, in English and in French, never with the record’s “CLI”', () => {
+    const by = cliActor('Marie Leclerc', 'marie@desk-12');
+    const said = (language: 'en' | 'fr') => refusalSentence({ refusal: 'late-reply-attached', values: { at: '2026-11-27', by } } as RefusalDetails, language, 'UTC', cliWording(cliWords(language)));
+    expect(said('en')).toContain('by Marie Leclerc (marie@desk-12, command line).');
+    expect(said('fr')).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
+    const unchanged = refusalSentence({ refusal: 'unchanged-after-changes', values: { version: '2', by } } as RefusalDetails, 'en', 'UTC', cliWording(cliWords('en')));
+    expect(unchanged).toContain('(by Marie Leclerc (marie@desk-12, command line))');
+  });
+});
+
+describe('a vendor in the French CLI', () => {
+  it('is “entreprise”, as the workspace, the statement and the letters call it, never “fournisseur”', () => {
+    const fournisseur = Object.entries(templates.fr!).filter(([, text]) => /fournisseur/i.test(text.replace(/fournisseur d’identité/g, '')));
+    expect(fournisseur.map(([key]) => key)).toEqual([]);
+  });
+
+  it('is “entreprise” too in the workspace’s sentences it prints (refusals, timeline), a sign-in’s « fournisseur d’identité » aside', () => {
+    const web = parse(readFileSync(join(PROJECT_ROOT, 'templates', 'web', 'strings.yaml'), 'utf8')) as Record<string, Record<string, string>>;
+    const fournisseur = Object.entries(web.fr!).filter(([, text]) => /fournisseur/i.test(text.replace(/fournisseur d’identité/g, '')));
+    expect(fournisseur.map(([key]) => key)).toEqual([]);
+  });
+
+  it('reads as French once the word changed: the feminine article, elided before a vowel', () => {
+    const fr = templates.fr!;
+    expect(fr['help.engagement.show.argument.vendor']).toBe('identifiant de l’entreprise');
+    expect(fr['help.engagement.schedule-demo']).toBe('planifie une démonstration\u00a0: l’entreprise montre comment elle met en œuvre, surveille et valide ses mesures');
+    expect(fr['campaign.started.one']).toBe('{{workflowId}} lancée avec {{count}} entreprise.');
+    expect(fr['error.vendor-not-in-file-none']).toBe('l’entreprise «\u202f{{vendor}}\u202f» ne figure pas dans {{file}} (aucune entreprise)');
+    expect(fr['error.which-vendor']).toMatch(/^indiquez quelle entreprise/);
+    for (const [key, text] of Object.entries(fr)) expect(text, key).not.toMatch(/\b(le|du|un|ce|quel|aucun) entreprise|\bde entreprise|\bil met en œuvre/);
+  });
+});
+
 describe('a statement status in French', () => {
   it('names who approved as the workspace names a CLI identity, its dates in French', () => {
     const status = {
@@ -131,7 +166,21 @@ describe('a statement status in French', () => {
     expect(text).toContain('version 2 du 1er\u00a0déc.\u00a02026');
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
     expect(text).not.toContain(', CLI)');
-    expect(renderStatementStatus(status as never)).toContain('Marie Leclerc (marie@desk-12, CLI)');
+  });
+
+  it('names them in English as the workspace and engagement show do: “command line”, never the record’s “CLI”', () => {
+    const status = {
+      campaignId: 'vc',
+      reference: 'VC-2020',
+      phase: 'approving',
+      conclusionsSet: true,
+      draft: { version: 2, date: '2026-12-01', approvals: [{ authorityId: 'opc', version: 2, by: cliActor('Marie Leclerc', 'marie@desk-12'), at: '2026-12-01T06:14:05Z' }], required: 2, pending: ['cnil'] },
+      changeRequests: [{ version: 1, authorityId: 'cnil', by: cliActor('Léa Tremblay', 'lea@desk-3'), at: '2026-11-30T06:14:05Z', comment: 'Shorter' }],
+    };
+    const text = renderStatementStatus(status as never);
+    expect(text).toContain('Marie Leclerc (marie@desk-12, command line)');
+    expect(text).toContain('Léa Tremblay (lea@desk-3, command line)');
+    expect(text).not.toContain(', CLI)');
   });
 });
 

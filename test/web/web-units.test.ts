@@ -3674,7 +3674,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
       'Le lien de la réunion «\u202fhttps://meet.example.org/a b\u202f» n’est pas une adresse web telle que https://meet.example.org/room-42 (sans espace, guillemet ni nom d’utilisateur).',
     );
     expect(schedule({ durationMinutes: 600 })).toBe('La durée de la démonstration doit être un nombre entier de minutes, de 1 à 480 (reçu\u00a0: 600).');
-    expect(schedule({ topics: [] })).toBe('Indiquez au moins un sujet\u00a0: comment le fournisseur met en œuvre, surveille ou valide une mesure.');
+    expect(schedule({ topics: [] })).toBe('Indiquez au moins un sujet\u00a0: comment l’entreprise met en œuvre, surveille ou valide une mesure.');
     const scheduled = { ...base, stage: 'demonstration', demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }] } as never;
     expect(french(failure(() => rules.checkRescheduleDemonstration(scheduled, { by, demonstrationId: 'd1', at: '2026-12-11T14:00:00Z', reason: 'Vendor asked', meetingUrl: 'ftp://x' } as never, now)))).toBe(
       'Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: «\u202fftp://x\u202f»).',
@@ -3724,10 +3724,10 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const engaging = new CampaignCase(input, 'edit-loop');
     engaging.addEngagement(testVendor('zoom'), false);
     const add = (vendor: object) => french(failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never)));
-    expect(add({ id: 'Meet Inc' })).toBe('L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»).');
-    expect(add({ name: 'x'.repeat(201) })).toBe('Trop long\u00a0: 201 caractères pour le nom du fournisseur, 200 au plus.');
+    expect(add({ id: 'Meet Inc' })).toBe('L’identifiant d’entreprise «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»).');
+    expect(add({ name: 'x'.repeat(201) })).toBe('Trop long\u00a0: 201 caractères pour le nom de l’entreprise, 200 au plus.');
     expect(add({ contacts: [{ name: 'Ada', email: 'ada at meet' }] })).toBe('«\u202fada at meet\u202f» n’est pas une adresse électronique de la forme nom@exemple.org.');
-    expect(add({ contacts: [] })).toBe('Indiquez au moins une adresse de contact pour le fournisseur.');
+    expect(add({ contacts: [] })).toBe('Indiquez au moins une adresse de contact pour l’entreprise.');
   });
 
   it('says in French that a typed text holds markup, a control character or a line break, naming the field', () => {
@@ -3740,8 +3740,8 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const engaging = new CampaignCase(input, 'edit-loop');
     engaging.addEngagement(testVendor('zoom'), false);
     const add = (vendor: object) => french(failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never)));
-    expect(add({ name: 'Meet\nInc' })).toBe('Saut de ligne (U+000A) dans le nom du fournisseur\u00a0: ce champ doit tenir sur une seule ligne.');
-    expect(add({ name: 'Meet <Inc>' })).toBe('Ni < ni > dans le nom du fournisseur\u00a0: un nom est du texte simple, pas du balisage.');
+    expect(add({ name: 'Meet\nInc' })).toBe('Saut de ligne (U+000A) dans le nom de l’entreprise\u00a0: ce champ doit tenir sur une seule ligne.');
+    expect(add({ name: 'Meet <Inc>' })).toBe('Ni < ni > dans le nom de l’entreprise\u00a0: un nom est du texte simple, pas du balisage.');
   });
 
   it('says in French which finding holds markup or is too long, naming its principle and language', () => {
@@ -3787,9 +3787,9 @@ describe('refusals the workspace words by their code: typed text, texts missing 
       return kase;
     };
     const add = (kase: CampaignCase) => french(failure(() => kase.checkAddVendor({ by, vendor: testVendor('meet') } as never)));
-    expect(add(engaging(2_000))).toBe('La campagne vc compte déjà 2\u202f000 fournisseurs, le maximum pour une campagne\u00a0: lancez-en une autre.');
-    expect(add(engaging(60, 225_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: 61 fournisseurs occuperaient quelque \d+ Mo dans l’historique de la campagne, .* Au plus \d+ fournisseurs avec cette lettre/);
-    expect(add(engaging(99, 10_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: avec cette lettre, le lancement de chaque dossier occupe \d+ Ko, et les 100 dossiers lancés ensemble.* moins de \d+ fournisseurs en tout\.$/);
+    expect(add(engaging(2_000))).toBe('La campagne vc compte déjà 2\u202f000 entreprises, le maximum pour une campagne\u00a0: lancez-en une autre.');
+    expect(add(engaging(60, 225_000))).toMatch(/^Cette entreprise ne peut pas être ajoutée\u00a0: 61 entreprises occuperaient quelque \d+ Mo dans l’historique de la campagne, .* Au plus \d+ entreprises avec cette lettre/);
+    expect(add(engaging(99, 10_000))).toMatch(/^Cette entreprise ne peut pas être ajoutée\u00a0: avec cette lettre, le lancement de chaque dossier occupe \d+ Ko, et les 100 dossiers lancés ensemble.* moins de \d+ entreprises en tout\.$/);
   });
 
   it('says in French that a hand-made update has a field of the wrong type or a principle it does not know', () => {
@@ -3823,12 +3823,12 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     engaging.addEngagement(testVendor('zoom'), false);
     const add = (vendor: object) => failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never));
     expect(french(add({ id: 'Meet Inc', name: ' ' }))).toBe(
-      '2 problèmes à corriger\u00a0: L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
-        'Remplissez le nom du fournisseur\u00a0: ce champ ne doit pas être vide.',
+      '2 problèmes à corriger\u00a0: L’identifiant d’entreprise «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
+        'Remplissez le nom de l’entreprise\u00a0: ce champ ne doit pas être vide.',
     );
     // A field nobody declared, or of the wrong type, is named by its path in the request.
     expect(french(add({ id: 'Meet Inc', colour: 'blue' }))).toBe(
-      '2 problèmes à corriger\u00a0: L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
+      '2 problèmes à corriger\u00a0: L’identifiant d’entreprise «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
         'Champ inconnu dans vendor\u00a0: colour.',
     );
     expect(french(add({ contacts: 'privacy@meet.example' }))).toBe('Type incorrect pour vendor.contacts\u00a0: il faut une liste, et non un texte.');
@@ -3836,7 +3836,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(refusalDetails(add({ language: 'de', colour: 'blue' }))).toBeUndefined();
     // A newer worker's code among them: the sentence is shown instead.
     const listed = (...problems: object[]) => refusalSentence({ refusal: 'problems', values: { count: String(problems.length), problems: JSON.stringify(problems) } }, 'fr', 'UTC', views);
-    expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'no-attendee', values: {} })).toBe('2 problèmes à corriger\u00a0: Indiquez au moins une adresse de contact pour le fournisseur. Invitez au moins un participant.');
+    expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'no-attendee', values: {} })).toBe('2 problèmes à corriger\u00a0: Indiquez au moins une adresse de contact pour l’entreprise. Invitez au moins un participant.');
     expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'from-a-newer-worker', values: {} })).toBeUndefined();
   });
 
@@ -3855,7 +3855,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
   it('says in French that an id of more than one word does not exist, or already exists', () => {
     const address = '127.0.0.1:7233';
     expect(french(fromTemporal(new WorkflowNotFoundError('not found', 'legacy-7', undefined), 'workflow legacy-7', address))).toBe(
-      'workflow legacy-7 n’existe pas\u00a0: vérifiez les identifiants de la campagne et du fournisseur.',
+      'workflow legacy-7 n’existe pas\u00a0: vérifiez les identifiants de la campagne et de l’entreprise.',
     );
     expect(french(fromTemporal(new WorkflowExecutionAlreadyStartedError('started', 'campaign:vc', 'campaign'), 'campaign vc', address))).toBe(
       'campaign vc existe déjà\u00a0: donnez un autre identifiant à la campagne.',
@@ -3884,7 +3884,7 @@ describe('a page of something that does not exist', () => {
   it('says in French that the campaign does not exist, from the code the refusal carries', async () => {
     const page = await shown(notFound('campaign:nosuch'))('fr');
     expect(page.status).toBe(404);
-    expect(visibleText(page.html)).toContain('campaign:nosuch n’existe pas\u00a0: vérifiez les identifiants de la campagne et du fournisseur.');
+    expect(visibleText(page.html)).toContain('campaign:nosuch n’existe pas\u00a0: vérifiez les identifiants de la campagne et de l’entreprise.');
     expect(page.html).not.toContain('does not exist');
   });
 

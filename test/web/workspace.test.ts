@@ -267,6 +267,13 @@ describe('mail in the workspace', () => {
     expect(await textOf(owen.locator('#mail-attachments li'))).toMatch(/\.pdf \(application\/pdf, \d+\.\d KB\)/);
     const sentPage = owen.url();
     await checkPage(owen, 'mail-sent');
+    // The letter's PDF downloads from that page, as the mail server received it.
+    const letterHref = await owen.locator('#mail-attachments a').first().getAttribute('href');
+    const letterPdf = await owen.request.get(`${url}${letterHref}`);
+    expect(letterPdf.status()).toBe(200);
+    expect(letterPdf.headers()['content-type']).toBe('application/pdf');
+    expect(letterPdf.headers()['content-disposition']).toMatch(/^attachment; filename="[^"]+\.pdf"; filename\*=UTF-8''/);
+    expect((await letterPdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
     await owen.goto(`${url}/held/${campaignId}`);
     expect(await owen.locator('tbody tr').count()).toBe(1);
