@@ -2,7 +2,7 @@
 // filter does: the campaign names the vendors the lead decided on, and the visibility query asks for
 // those (or all but those), instead of every withdrawn engagement read and filtered in the workspace.
 import { describe, expect, it } from 'vitest';
-import type { EngagementFilter, EngagementSummary } from '../../client/api';
+import { engagementQuery, type EngagementFilter, type EngagementSummary } from '../../client/api';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
@@ -29,7 +29,7 @@ const summary = (vendorId: string, stage: string): EngagementSummary => ({
 const engagements = [...[...closed, ...excluded, ...withdrawn].map((v) => summary(v, 'withdrawn')), summary('open', 'awaiting-response')];
 
 /** Visibility as the client API asks it, counting the rows it hands back. */
-function fakeVisibility() {
+function fakeVisibility(decided: Record<string, OpenCaseAction> = endedByLead) {
   const read = { rows: 0, lists: 0 };
   const matching = (f: EngagementFilter) =>
     engagements.filter((e) => (!f.stage || e.stage === f.stage) && (!f.vendorIn || f.vendorIn.includes(e.vendorId!)) && (!f.vendorNotIn || !f.vendorNotIn.includes(e.vendorId!)));
@@ -50,7 +50,7 @@ function fakeVisibility() {
     },
     countMatching: async (f: EngagementFilter) => matching(f).length,
   };
-  const campaigns = { board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: engagements.length, vendorNames: {}, timeZone: 'UTC', endedByLead }) };
+  const campaigns = { board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: engagements.length, vendorNames: {}, timeZone: 'UTC', endedByLead: decided }) };
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
@@ -95,11 +95,30 @@ describe('the board filtered on a stage the lead’s decisions give', () => {
     }
   });
 
+  it('asks visibility nothing for a stage the lead gave no vendor, and says none matches', async () => {
+    const { read, get } = fakeVisibility({});
+    const shown = await get('?stage=excluded');
+    expect(read.lists).toBe(0);
+    expect(shown.vendors).toEqual([]);
+    expect(shown.caption).toMatch(/^No vendor matches/);
+    // Every withdrawn one reads as withdrawn then, a page at a time.
+    expect((await get('?stage=withdrawn')).caption).toMatch(/1 to 2 of 10\b/);
+    expect(read.rows).toBe(2);
+  });
+
   it('names the vendors the visibility query asks for: those decided, or every withdrawn one but those', () => {
     expect(vendorsShownAs('closed-by-lead', endedByLead)).toEqual({ only: closed });
     expect(vendorsShownAs('excluded', endedByLead)).toEqual({ only: excluded });
     expect(vendorsShownAs('withdrawn', endedByLead)).toEqual({ except: [...closed, ...excluded].sort() });
     expect(vendorsShownAs('withdrawn', undefined)).toEqual({ except: [] });
     expect(vendorsShownAs('excluded', { c1: 'close' })).toEqual({ only: [] });
+  });
+
+  it('asks visibility for those vendors by the query, refusing what could not be a vendor id', () => {
+    expect(engagementQuery({ campaign: 'vc', stage: 'withdrawn', vendorIn: ['c1', 'c2'] })).toBe("DossierCampaign = 'vc' AND DossierVendor IN ('c1', 'c2') AND DossierStage = 'withdrawn'");
+    expect(engagementQuery({ campaign: 'vc', stage: 'withdrawn', vendorNotIn: ['c1'] })).toBe("DossierCampaign = 'vc' AND DossierVendor NOT IN ('c1') AND DossierStage = 'withdrawn'");
+    expect(engagementQuery({ campaign: 'vc', vendorNotIn: [] })).toBe("DossierCampaign = 'vc'");
+    expect(() => engagementQuery({ campaign: 'vc', vendorIn: [] })).toThrow(/lists no vendor/);
+    expect(() => engagementQuery({ campaign: 'vc', vendorIn: ["x') OR ('1"] })).toThrow(/is not a vendor id/);
   });
 });
