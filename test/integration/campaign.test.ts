@@ -499,6 +499,10 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
     await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft', 90_000);
     expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'tau', stage: 'closed-by-lead', respondedAt: receivedAt })]);
+    // The board's filter on closed by the lead asks visibility for the vendors the lead closed; on withdrawn, for all but those.
+    await until(() => engagements.countMatching({ campaign: id, stage: 'withdrawn', vendorIn: ['tau'] }), (n) => n === 1, 'tau withdrawn in visibility');
+    expect((await engagements.findEngagementsPage({ campaign: id, stage: 'withdrawn', vendorIn: ['tau'] }, { pageSize: 10 })).engagements.map((e) => e.vendorId)).toEqual(['tau']);
+    expect(await engagements.countMatching({ campaign: id, stage: 'withdrawn', vendorNotIn: ['tau'] })).toBe(0);
   });
 
   it('publishes once a quorum approves a statement the lead drafted after closing the open engagement with a reason', { timeout: 180_000 }, async () => {
