@@ -157,6 +157,10 @@ export interface EndedCasesOptions {
 export interface EngagementFilter {
   campaign?: string;
   vendor?: string;
+  /** Only these vendors' engagements: at least one (an empty list would match every vendor's). */
+  vendorIn?: readonly string[];
+  /** Every vendor's engagements but these. */
+  vendorNotIn?: readonly string[];
   stage?: EngagementStage;
   /** Only running engagements whose next deadline has passed. */
   overdue?: boolean;
@@ -686,6 +690,11 @@ export function engagementQuery(filter: EngagementFilter): string {
   const clauses: string[] = [];
   if (filter.campaign !== undefined) clauses.push(`DossierCampaign = ${quote(checkId('campaign', filter.campaign))}`);
   if (filter.vendor !== undefined) clauses.push(`DossierVendor = ${quote(checkId('vendor', filter.vendor))}`);
+  if (filter.vendorIn !== undefined) {
+    if (!filter.vendorIn.length) throw invalidInput('vendorIn lists no vendor: name one at least, or leave it out');
+    clauses.push(`DossierVendor IN (${filter.vendorIn.map((v) => quote(checkId('vendor', v))).join(', ')})`);
+  }
+  if (filter.vendorNotIn?.length) clauses.push(`DossierVendor NOT IN (${filter.vendorNotIn.map((v) => quote(checkId('vendor', v))).join(', ')})`);
   if (filter.replyToken !== undefined) {
     if (!isReplyToken(filter.replyToken)) throw invalidInput(`"${filter.replyToken}" is not a reply token: 16 lower-case hex digits`);
     clauses.push(`DossierReplyToken = ${quote(filter.replyToken)}`);

@@ -17,7 +17,7 @@ import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, documentAccessWorkflowId, parseWorkflowId, UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import { FINAL_STAGES, LANGUAGES, type Bilingual, type EngagementStage, type FrenchArticle, type Language } from '../workflows/types';
-import { documentDownloadedSignal, withdrawSignal, type AuthorityNamed, type DocumentDownloadedInput } from '../workflows/messages';
+import { documentDownloadedSignal, draftStatementUpdate, withdrawSignal, type AuthorityNamed, type DocumentDownloadedInput } from '../workflows/messages';
 import { stageAsDecided } from '../workflows/campaign-rules';
 import type { OpenCaseAction, OpenCaseDecision } from '../workflows/types';
 
@@ -169,6 +169,8 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   const messages = new ReceivedMessages();
   /** The lead's decisions at drafting on open engagements, by vendor, as the campaign's history recorded them. */
   const decisions = new Map<string, OpenCaseAction>();
+  // One engagement's export reads the lead's decisions from the campaign's history, as the campaign's export does.
+  if (scope.vendorId) for (const [vendorId, action] of await leadDecisionsOf(client, campaignId, serverAddress)) decisions.set(vendorId, action);
   // The campaign's record of documents downloaded, which the first download started: none before.
   const accessId = documentAccessWorkflowId(scope.campaignId);
   for (const workflowId of scope.vendorId ? engagementIds : [campaignId, ...engagementIds]) {
@@ -241,6 +243,43 @@ export function asDecidedByLead(rows: AuditEvent[], action: OpenCaseAction | und
     if (i === lastSignal) return { ...row, action: action === 'close' ? 'closeByLead' : 'excludeByLead' };
     return row;
   });
+}
+
+/** The lead's decisions on open engagements that a draft request's input (`DraftStatementInput`) records, in order. */
+function leadDecisionsIn(input: Record<string, unknown>): [string, OpenCaseAction][] {
+  if (!Array.isArray(input.openCases)) return [];
+  return (input.openCases as Partial<OpenCaseDecision>[]).flatMap((d) =>
+    typeof d?.vendorId === 'string' && (d.action === 'close' || d.action === 'exclude') ? [[d.vendorId, d.action] as [string, OpenCaseAction]] : [],
+  );
+}
+
+/**
+ * The lead's decisions at drafting, by vendor, from the campaign's history: its draft requests alone
+ * are decoded, not every payload of a history that names every vendor. None when the campaign has no
+ * workflow (engagements started one by one), or its requests can no longer be read (shredded): the
+ * engagement then reads as withdrawn, as it does in the campaign's export.
+ */
+async function leadDecisionsOf(client: Client, campaignId: string, serverAddress: string): Promise<Map<string, OpenCaseAction>> {
+  const decisions = new Map<string, OpenCaseAction>();
+  let runs: Runs;
+  try {
+    runs = await runsOf(client, campaignId);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return decisions;
+    throw fromTemporal(err, campaignId, serverAddress);
+  }
+  for (const event of runs.kept.flat()) {
+    const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+    if (request?.input?.name !== draftStatementUpdate.name) continue;
+    let input: unknown;
+    try {
+      [input] = await decodeArrayFromPayloads(client.options.loadedDataConverter, request.input.args?.payloads);
+    } catch {
+      continue;
+    }
+    if (input && typeof input === 'object') for (const [vendorId, action] of leadDecisionsIn(input as Record<string, unknown>)) decisions.set(vendorId, action);
+  }
+  return decisions;
 }
 
 /**
@@ -595,11 +634,7 @@ class HistoryReader {
       return;
     }
     const value = (input ?? {}) as Record<string, unknown>;
-    if (name === 'draftStatement' && Array.isArray(value.openCases)) {
-      for (const d of value.openCases as Partial<OpenCaseDecision>[]) {
-        if (typeof d?.vendorId === 'string' && (d.action === 'close' || d.action === 'exclude')) this.decisions.set(d.vendorId, d.action);
-      }
-    }
+    if (name === draftStatementUpdate.name) for (const [vendorId, action] of leadDecisionsIn(value)) this.decisions.set(vendorId, action);
     if (name === 'recordInbound') {
       const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
       // The intake records a held message once an officer assigns it, vouching for its sender: their act, their row.

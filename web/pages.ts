@@ -4,7 +4,7 @@
 // as the form's error, in the workflow's own words.
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { engagementQuery, type DossierClient, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
+import { engagementQuery, type DossierClient, type EngagementFilter, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { withLateReplies } from '../client/late-replies';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { cliWords } from '../client/cli-words';
@@ -37,6 +37,7 @@ import {
   type OpenCaseAction,
   type OpenCaseDecision,
   type DemonstrationResult,
+  type DecidedStage,
   type EngagementStage,
   type Findings,
   type Authority,
@@ -54,7 +55,7 @@ import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from 
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
-import { stageAsDecided } from '../workflows/campaign-rules';
+import { stageAsDecided, vendorsShownAs } from '../workflows/campaign-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -289,21 +290,20 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const stageParam = c.req.query('stage');
     const shownStage = (BOARD_STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as BoardStage) : undefined;
     // Closed by the lead and excluded are withdrawn engagements, told apart by the campaign's decisions:
-    // those three are listed whole and filtered here, as a sorted board is paged here.
+    // the campaign names the vendors it decided on, and visibility is asked for those (or all but those).
     const byDecision = shownStage === 'withdrawn' || (DECIDED_STAGES as readonly string[]).includes(shownStage ?? '');
     const stage: EngagementStage | undefined = byDecision ? 'withdrawn' : (shownStage as EngagementStage | undefined);
     const overdue = c.req.query('overdue') === '1';
     const sortParam = c.req.query('sort');
     const sort = (BOARD_SORTS as readonly string[]).includes(sortParam ?? '') ? (sortParam as (typeof BOARD_SORTS)[number]) : undefined;
     const descending = sort !== undefined && c.req.query('dir') === 'desc';
-    const pageParam = sort || byDecision ? undefined : c.req.query('page') || undefined;
+    const pageParam = sort ? undefined : c.req.query('page') || undefined;
     const pageToken = pageParam === undefined ? undefined : pageLinks.open(pageParam);
     if (pageParam !== undefined && pageToken === undefined) return noSuchPage(c);
     // Sorted, where the page starts; unsorted, only how the rows are numbered (the token says where).
     const from = Math.max(0, Math.floor(Number(c.req.query('from')) || 0));
     const pageSize = deps.boardPageSize ?? BOARD_PAGE_SIZE;
     const at = now();
-    const filter = { campaign: campaignId, stage, overdue, now: at };
     const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
     // Where a board's time goes, for the bench and the browser's network panel (Server-Timing).
     const timing = new Timing();
@@ -311,19 +311,34 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let matching: number;
     let nextPage: string | undefined;
     let board: CampaignBoardView;
+    /** The visibility query asked; none when the lead decided so on no vendor. */
+    let query: string | undefined;
     try {
-      if (sort || byDecision) {
+      // Filtered on a stage the lead's decisions give, the campaign is asked first: its decisions make the query.
+      const decided = byDecision ? await timing.time('campaign', () => campaigns.board(campaignId)) : undefined;
+      const vendors = decided && vendorsShownAs(shownStage as 'withdrawn' | DecidedStage, decided.endedByLead);
+      const filter: EngagementFilter = {
+        campaign: campaignId,
+        stage,
+        overdue,
+        now: at,
+        ...(vendors && ('only' in vendors ? { vendorIn: vendors.only } : { vendorNotIn: vendors.except })),
+      };
+      const boardNow = () => decided ?? timing.time('campaign', () => campaigns.board(campaignId));
+      if (vendors && 'only' in vendors && !vendors.only.length) {
+        // The lead decided so on no vendor: nothing to ask visibility.
+        [board, found, matching] = [await boardNow(), [], 0];
+      } else if (sort) {
+        query = engagementQuery(filter);
         let all: EngagementSummary[];
-        [board, all] = await Promise.all([
-          timing.time('campaign', () => campaigns.board(campaignId)),
-          timing.time('list', () => dossier.findEngagements({ ...filter, limit: 100_000 })),
-        ]);
+        [board, all] = await Promise.all([boardNow(), timing.time('list', () => dossier.findEngagements({ ...filter, limit: 100_000 }))]);
         found = all;
         matching = all.length;
       } else {
+        query = engagementQuery(filter);
         let listed: EngagementPage;
         [board, listed, matching] = await Promise.all([
-          timing.time('campaign', () => campaigns.board(campaignId)),
+          boardNow(),
           timing.time('list', () => dossier.findEngagementsPage(filter, { pageSize, page: pageToken })),
           timing.time('count', () => dossier.countMatching(filter)),
         ]);
@@ -336,12 +351,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }
     const timeZone = board.timeZone ?? 'UTC';
     let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views, timeZone, board.endedByLead));
-    if (byDecision) {
-      rows = rows.filter((r) => r.stage === shownStage);
-      matching = rows.length;
-    }
-    if (sort || byDecision) {
-      if (sort) rows.sort(compareRows(sort));
+    if (sort) {
+      rows.sort(compareRows(sort));
       if (descending) rows.reverse();
       rows = rows.slice(from, from + pageSize);
     }
@@ -359,8 +370,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const sorted = sort ? { sort, ...(descending ? { dir: 'desc' } : {}) } : {};
     const pages = {
       first: from > 0 || pageToken !== undefined ? link(sorted) : undefined,
-      previous: (sort || byDecision) && from > 0 ? link({ ...sorted, ...(from > pageSize ? { from: String(from - pageSize) } : {}) }) : undefined,
-      next: sort || byDecision
+      previous: sort && from > 0 ? link({ ...sorted, ...(from > pageSize ? { from: String(from - pageSize) } : {}) }) : undefined,
+      next: sort
         ? from + pageSize < matching ? link({ ...sorted, from: String(from + pageSize) }) : undefined
         : // The server hands out a token after every full page, even the last one: the count says whether more follow.
           nextPage && from + rows.length < matching ? link({ page: pageLinks.sign(nextPage), from: String(from + rows.length) }) : undefined,
@@ -390,7 +401,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         canSteer: can(user.roles, 'steer-campaigns'),
         canAct: can(user.roles, 'act-on-engagements'),
         canAudit: can(user.roles, 'export-audit'),
-        query: engagementQuery(filter),
+        query,
         // Reached through the board's own sort, page or filter controls: the reloaded page starts on
         // the table, whose caption and description say which rows and in what order, not at the top.
         reordered: ['sort', 'page', 'from', 'stage', 'overdue'].some((p) => c.req.query(p) !== undefined),

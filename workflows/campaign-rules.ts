@@ -18,6 +18,17 @@ export function stageAsDecided<S extends string | undefined>(stage: S, action: O
   return action === 'close' ? 'closed-by-lead' : 'excluded';
 }
 
+/**
+ * The vendors whose withdrawn engagement reads as `stage` (`stageAsDecided`): those the lead closed, or
+ * those it excluded; for withdrawn, every vendor but those the lead decided on. A board filtered on one
+ * of these stages asks visibility for its withdrawn engagements of these vendors, a page at a time.
+ */
+export function vendorsShownAs(stage: 'withdrawn' | DecidedStage, endedByLead: Readonly<Record<string, OpenCaseAction>> = {}): { only: string[] } | { except: string[] } {
+  const decided = Object.keys(endedByLead).sort();
+  if (stage === 'withdrawn') return { except: decided };
+  return { only: decided.filter((vendorId) => stageAsDecided('withdrawn', endedByLead[vendorId]) === stage) };
+}
+
 export type Path = (string | number)[];
 
 export interface Problem {

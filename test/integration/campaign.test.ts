@@ -471,6 +471,40 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'sigma', stage: 'closed-by-lead', respondedAt: receivedAt, reason })]);
   });
 
+  it('waits to draft its first version until a closed engagement held up by the relay has ended, then says the vendor responded', { timeout: 180_000 }, async () => {
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('closed-held-up');
+    await campaigns.start(campaignInput(id, ['tau'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+    const ref = { campaignId: id, vendorId: 'tau' };
+    await untilFound(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'tau awaiting a response');
+    const receivedAt = new Date().toISOString();
+    await engagements.recordResponse(ref, { by: officer, receivedAt, summary: 'Answered.', attachments: [] });
+    // A demonstration to come: closing the case mails its invitees a cancellation before the engagement ends.
+    const demo = await engagements.scheduleDemonstration(ref, { by: officer, at: new Date(Date.now() + 3_600_000).toISOString(), durationMinutes: 30, attendees: [{ name: 'Ann', email: 'ann@tau.test' }], topics: ['Encryption'] });
+    const invited = `<demo-${demo.id}-invite-1.`;
+    await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(invited), 60_000);
+    await campaigns.editStatement(id, statementTexts('Closed early.'));
+    // The relay turns every message away for now: the cancellation is retried, and the engagement runs on.
+    env.sink.recipientPolicy = () => ({ code: 451, message: 'Try again later' });
+    try {
+      const reason = { en: 'Closed before the demonstration.', fr: 'Clos avant la démonstration.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'tau', action: 'close', reason }]);
+      // Drafted now, the version could not say tau had responded: its outcome has not arrived.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      const waiting = await campaigns.status(id);
+      expect(waiting.engagements.find((e) => e.vendorId === 'tau')?.state).toBe('in-progress');
+      expect(waiting.phase, 'the first version, drafted before the closed engagement ended').not.toBe('approving');
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+    }
+    await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft', 90_000);
+    expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'tau', stage: 'closed-by-lead', respondedAt: receivedAt })]);
+    // The board's filter on closed by the lead asks visibility for the vendors the lead closed; on withdrawn, for all but those.
+    await until(() => engagements.countMatching({ campaign: id, stage: 'withdrawn', vendorIn: ['tau'] }), (n) => n === 1, 'tau withdrawn in visibility');
+    expect((await engagements.findEngagementsPage({ campaign: id, stage: 'withdrawn', vendorIn: ['tau'] }, { pageSize: 10 })).engagements.map((e) => e.vendorId)).toEqual(['tau']);
+    expect(await engagements.countMatching({ campaign: id, stage: 'withdrawn', vendorNotIn: ['tau'] })).toBe(0);
+  });
+
   it('publishes once a quorum approves a statement the lead drafted after closing the open engagement with a reason', { timeout: 180_000 }, async () => {
     const { campaigns, engagements } = clients();
     const id = env.uniqueId('quorum');

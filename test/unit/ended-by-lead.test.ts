@@ -2,8 +2,8 @@
 // withdrawal); every place that shows their stage says what the lead decided, as the statement does.
 import { describe, expect, it } from 'vitest';
 import type { EngagementSummary } from '../../client/api';
-import { asDecidedByLead, type AuditEvent } from '../../client/audit';
-import { auditCsv } from '../../client/audit-report';
+import { asDecidedByLead, collectAuditTrail, type AuditEvent } from '../../client/audit';
+import { auditCsv, auditPdf } from '../../client/audit-report';
 import { cliWords } from '../../client/cli-words';
 import { renderSummaries, withDecidedStages } from '../../client/commands/search';
 import { boardRows } from '../../web/pages';
@@ -12,6 +12,9 @@ import { CampaignCase } from '../../workflows/campaign-state';
 import { stageAsDecided } from '../../workflows/campaign-rules';
 import type { CampaignInput } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { at, payloads, serverKeeping } from '../helpers/audit-history';
+import { pdfPageTexts } from '../helpers/pdf';
+import { defaultPayloadConverter } from '@temporalio/common';
 
 const summary = (vendorId: string, stage: string): EngagementSummary => ({
   workflowId: `engagement:vc-2020:${vendorId}`,
@@ -102,6 +105,76 @@ describe('an engagement the lead closed or excluded', () => {
     expect(fr).toContain('clôture par l’autorité responsable lors de la rédaction');
     expect(fr).toContain('clos par l’autorité responsable');
     expect(fr).not.toMatch(/retrait de la campagne|retiré/);
+  });
+});
+
+describe('the audit export of one engagement the lead closed or excluded', () => {
+  // The campaign's history records the lead's decision (its draft request's open cases); the
+  // engagement's own history only a withdrawal signal sent by the campaign, and the stage withdrawn.
+  const campaign = [
+    { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ revision: 8, campaign: { id: 'vc' } }) } },
+    {
+      eventId: 2,
+      ...at(10),
+      workflowExecutionUpdateAcceptedEventAttributes: {
+        protocolInstanceId: 'u1',
+        acceptedRequest: {
+          meta: { updateId: 'u1', identity: 'lead' },
+          input: {
+            name: 'draftStatement',
+            args: payloads({
+              by: 'Léa Tremblay (lead, CLI)',
+              openCases: [
+                { vendorId: 'cisco', action: 'close', reason: { en: 'Acquired.', fr: 'Rachetée.' } },
+                { vendorId: 'zoom', action: 'exclude', reason: { en: 'Out of scope.', fr: 'Hors champ.' } },
+              ],
+            }),
+          },
+        },
+      },
+    },
+  ];
+  const ended = (vendorId: string) => [
+    { eventId: 1, ...at(1), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: payloads({ vendor: { id: vendorId } }) } },
+    { eventId: 2, ...at(11), workflowExecutionSignaledEventAttributes: { signalName: 'withdrawFromCampaign', identity: 'history-service', externalWorkflowExecution: { workflowId: 'campaign:vc' }, input: payloads({ reason: 'Acquired.' }) } },
+    { eventId: 3, ...at(12), upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { DossierStage: defaultPayloadConverter.toPayload('withdrawn') } } } },
+    { eventId: 4, ...at(13), workflowExecutionCompletedEventAttributes: { result: payloads({ stage: 'withdrawn' }) } },
+  ];
+  const server = serverKeeping({ 'campaign:vc': campaign, 'engagement:vc:cisco': ended('cisco'), 'engagement:vc:zoom': ended('zoom'), 'engagement:vc:webex': ended('webex') });
+  const actions = (events: AuditEvent[], workflowId: string) => events.filter((e) => e.workflowId === workflowId).map((e) => `${e.kind} ${e.action}`);
+
+  it('says what the campaign’s export says of it, not withdrawn', async () => {
+    const whole = await collectAuditTrail(server, { campaignId: 'vc' });
+    for (const vendorId of ['cisco', 'zoom', 'webex']) {
+      const one = await collectAuditTrail(server, { campaignId: 'vc', vendorId });
+      expect(one.workflowIds).toEqual([`engagement:vc:${vendorId}`]);
+      expect(actions(one.events, `engagement:vc:${vendorId}`)).toEqual(actions(whole.events, `engagement:vc:${vendorId}`));
+    }
+    const cisco = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'cisco' });
+    expect(cisco.events.map((e) => e.action)).toEqual(['engagement', 'closeByLead', 'closed-by-lead', 'closed-by-lead']);
+    const zoom = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(zoom.events.map((e) => e.action)).toEqual(['engagement', 'excludeByLead', 'excluded', 'excluded']);
+    // A case the officer withdrew stays withdrawn.
+    const webex = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'webex' });
+    expect(webex.events.map((e) => e.action)).toEqual(['engagement', 'withdrawFromCampaign', 'withdrawn', 'withdrawn']);
+  });
+
+  it('says so in its CSV and PDF, in English and French', async () => {
+    const cisco = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'cisco' });
+    const zoom = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'zoom' });
+    const pdf = async (trail: typeof cisco, language: 'en' | 'fr') => (await pdfPageTexts(await auditPdf(trail, { language, exportedAt: '2026-12-03T13:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
+    const flat = (text: string) => text.replace(/\s+/g, ' ');
+    for (const [text, as] of [[auditCsv(cisco, { language: 'en' }).toString('utf8'), (t: string) => t], [await pdf(cisco, 'en'), flat]] as const) {
+      expect(text).toContain(as('closed by the lead authority at drafting'));
+      expect(text).not.toMatch(/withdrawn/);
+    }
+    for (const [text, as] of [[auditCsv(cisco, { language: 'fr' }).toString('utf8'), (t: string) => t], [await pdf(cisco, 'fr'), flat]] as const) {
+      expect(text).toContain(as('clôture par l’autorité responsable lors de la rédaction'));
+      expect(text).toContain(as('clos par l’autorité responsable'));
+      expect(text).not.toMatch(/retrait de la campagne|retiré/);
+    }
+    expect(auditCsv(zoom, { language: 'en' }).toString('utf8')).toContain('excluded from the statement by the lead authority at drafting');
+    expect(auditCsv(zoom, { language: 'fr' }).toString('utf8')).toContain('exclu de la déclaration');
   });
 });
 
