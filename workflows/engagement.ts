@@ -28,6 +28,7 @@ import {
   askFollowUpUpdate,
   concludeUpdate,
   correctContactsUpdate,
+  changeContactsUpdate,
   engagementStatusQuery,
   extendDeadlineUpdate,
   recordAnswersUpdate,
@@ -599,6 +600,11 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   setHandler(dismissInboundUpdate, (req) => updated(kase.dismissInbound(req, Date.now())), { validator: (req) => checkDismissInbound(state, req) });
   // Only a letter refused for good waits for this (the `letter-undeliverable` patch); a new handler.
   setHandler(correctContactsUpdate, (req) => updated(correctContacts(req)), { validator: (req) => rules.checkCorrectContacts(state, req) });
+  // A new handler that changes state alone (no command): later messages read `kase.contacts()` when
+  // they go, and a history recorded before it holds no such update, so no patch is needed.
+  setHandler(changeContactsUpdate, (req) => updated(kase.changeContacts(req, Date.now())), {
+    validator: (req) => rules.checkChangeContacts({ ...state, contacts: kase.contacts() }, req),
+  });
 
   function askFollowUp(req: AskFollowUpInput): Question[] | Promise<Question[]> {
     const now = Date.now();
