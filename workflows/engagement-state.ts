@@ -356,9 +356,9 @@ export class EngagementCase {
     const given = req.contacts.map((c) => ({ name: c.name.trim(), email: c.email.trim() }));
     this.state.contacts = req.mode === 'add' ? [...before, ...given] : given;
     const emails = (contacts: Contact[]) => contacts.map((c) => c.email).join(', ');
-    const what = req.mode === 'add' ? 'contact added' : 'contacts replaced';
-    const detail = req.mode === 'add' ? `${emails(given)}: ${req.reason.trim()}` : `${emails(before)} → ${emails(given)}: ${req.reason.trim()}`;
-    this.log(req.by, what, now, detail);
+    const adding = req.mode === 'add';
+    const detail = adding ? `${emails(given)}: ${req.reason.trim()}` : `${emails(before)} → ${emails(given)}: ${req.reason.trim()}`;
+    this.log(req.by, adding ? 'contact added' : 'contacts replaced', now, detail);
     return this.status();
   }
 
