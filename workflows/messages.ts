@@ -706,6 +706,19 @@ export const withdrawSignal = defineSignal<[WithdrawInput]>('withdrawFromCampaig
  */
 export const lateReplyAttachedSignal = defineSignal<[LateReplyReceived]>('lateReplyAttached');
 
+/** A running engagement's contacts as the officer changed them (`changeContacts`). */
+export interface VendorContactsChanged {
+  vendorId: string;
+  contacts: Contact[];
+}
+
+/**
+ * An engagement tells its campaign the contacts an officer changed while it runs, so the holding pen
+ * suggests its case for mail from a new address (`vendorsNearSender`) before the case ends. A fact:
+ * one the campaign cannot take (unknown vendor, no contact) is ignored. Wire name never renamed.
+ */
+export const vendorContactsChangedSignal = defineSignal<[VendorContactsChanged]>('vendorContactsChanged');
+
 // ── Downloads of received documents ──────────────────────────────────────────────────────────────
 
 /**
