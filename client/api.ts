@@ -13,6 +13,7 @@ import {
   askFollowUpUpdate,
   concludeUpdate,
   correctContactsUpdate,
+  changeContactsUpdate,
   engagementStatusQuery,
   extendDeadlineUpdate,
   recordAnswersUpdate,
@@ -33,6 +34,7 @@ import {
   type AskFollowUpInput,
   type ConcludeInput,
   type CorrectContactsInput,
+  type ChangeContactsInput,
   type EngagementStatus,
   type EngagementUpdated,
   type ExtendDeadlineInput,
@@ -333,6 +335,15 @@ export class DossierClient {
    */
   correctContacts(ref: EngagementRef, input: CorrectContactsInput, { updateId }: UpdateOptions = {}): Promise<EngagementUpdated> {
     return this.call(ref, () => this.handle(ref).executeUpdate(correctContactsUpdate, { args: [input], updateId }));
+  }
+
+  /**
+   * While the case is open, after the letter went out: the vendor's addresses as it asked, added to
+   * the present ones or in their place, with the reason, recorded in the timeline. Every later
+   * message goes to them; the letter is not sent again.
+   */
+  changeContacts(ref: EngagementRef, input: ChangeContactsInput, { updateId }: UpdateOptions = {}): Promise<EngagementUpdated> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(changeContactsUpdate, { args: [input], updateId }));
   }
 
   /**

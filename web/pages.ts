@@ -24,6 +24,7 @@ import { approvalPublishes, statementApproved, type CampaignBoardView } from '..
 import { letterCopyRefusal } from '../client/letter-copy';
 import { letterCopyStep } from '../workflows/campaign-state';
 import {
+  CONTACT_CHANGES,
   DEMONSTRATION_RESULTS,
   DECIDED_STAGES,
   ENGAGEMENT_STAGES,
@@ -36,6 +37,7 @@ import {
   publicText,
   type OpenCaseAction,
   type OpenCaseDecision,
+  type ContactChange,
   type DemonstrationResult,
   type DecidedStage,
   type EngagementStage,
@@ -525,6 +527,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       conclude: ['findings'],
       withdraw: ['reason'],
       'correct-contact': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason']],
+      'change-contacts': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason'], [/add or replace|added to the present|at most \d+ contacts/i, 'mode']],
       'confirm-reply': ['summary', [/question|answer/i, 'questions']],
       'dismiss-reply': ['reason'],
     };
@@ -630,6 +633,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           const input = { by, contacts: [{ name: form.text('name', { optional: true }) || email, email }], reason: form.text('reason') };
           form.done();
           await dossier.correctContacts(ref, input, once);
+          break;
+        }
+        case 'change-contacts': {
+          // One address per submission, added or in place of the present ones; a name left blank is the vendor's, as on the CLI.
+          const email = form.text('email');
+          const name = form.text('name', { optional: true });
+          const input = { by, mode: form.text('mode') as ContactChange, contacts: [{ name: name || (await dossier.status(ref)).vendorName, email }], reason: form.text('reason') };
+          form.done();
+          await dossier.changeContacts(ref, input, once);
           break;
         }
         case 'confirm-reply': {
@@ -2097,11 +2109,15 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
             replies: (act && (status.inbox ?? []).some((m) => m.review === 'to-review')) || replyRefused !== undefined,
             // Only while the letter waits for a corrected address: at any other stage there is none to correct.
             correctContact: offered('correct-contact', status.stage === 'letter-undeliverable'),
+            // At any other stage of an open case; a refused letter's address is corrected above instead.
+            changeContacts: offered('change-contacts', status.stage !== 'letter-undeliverable'),
           }
         : undefined,
     contacts: (status.contacts ?? []).map(contactText),
     nextDeadlineFor: nextDeadlineFor(status),
     refusedAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
     contactName: status.contacts?.[0]?.name,
+    contactAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
+    contactChanges: CONTACT_CHANGES.map((value) => ({ value, key: `contact-change.${value}` })),
   };
 }

@@ -34,6 +34,7 @@ import type {
   StatementChangeRequest,
   StatementNotMailed,
   StatementVersionChanges,
+  VendorContactsChanged,
   WithdrawApprovalInput,
   WithdrawVendorInput,
 } from './messages';
@@ -70,6 +71,7 @@ import type {
   StatementText,
   StatementVendorEntry,
   Vendor,
+  Contact,
 } from './types';
 import { campaignTimeZone } from './types';
 import { calendarDayIn, isoInstant } from './time';
@@ -105,6 +107,8 @@ interface TrackedVendor {
   outcome?: EngagementOutcome;
   /** Stopped before its engagement started: no letter went out, so the vendor was never written to. */
   neverStarted?: boolean;
+  /** Its addresses as an officer changed them while the engagement runs (its outcome's, once ended, prevail). */
+  contacts?: Contact[];
 }
 
 /** Why a vendor never received the letter; as a filter, which of these reasons leave it out. */
@@ -322,9 +326,25 @@ export class CampaignCase {
     return { campaignId: this.input.campaign.id, published: this.published!, engagements: this.engagementStates() };
   }
 
-  /** The vendors, each with its addresses as its engagement last corrected them (a refused letter's). */
+  /**
+   * The vendors, each with its addresses as its engagement last corrected them (a refused letter's,
+   * from its outcome) or as an officer changed them while it runs (`contactsChanged`).
+   */
   vendors(): Vendor[] {
-    return [...this.engagements.values()].map(({ vendor, outcome }) => (outcome?.contacts ? { ...vendor, contacts: outcome.contacts } : vendor));
+    return [...this.engagements.values()].map(({ vendor, outcome, contacts }) => {
+      const latest = outcome?.contacts ?? contacts;
+      return latest ? { ...vendor, contacts: latest } : vendor;
+    });
+  }
+
+  /** A running engagement's contacts as an officer changed them; false for a signal it cannot take (nothing changes). */
+  contactsChanged(change: VendorContactsChanged): boolean {
+    const tracked = typeof change?.vendorId === 'string' ? this.engagements.get(change.vendorId) : undefined;
+    const { contacts } = change ?? {};
+    if (!tracked || !Array.isArray(contacts) || contacts.length === 0) return false;
+    if (!contacts.every((c) => typeof c?.name === 'string' && typeof c?.email === 'string' && c.email.includes('@'))) return false;
+    tracked.contacts = contacts.map(({ name, email }) => ({ name, email }));
+    return true;
   }
 
   /**

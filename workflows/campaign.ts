@@ -40,6 +40,7 @@ import {
   editStatementUpdate,
   engagementOutcomeQuery,
   lateReplyAttachedSignal,
+  vendorContactsChangedSignal,
   requestChangesUpdate,
   withdrawApprovalUpdate,
   setConclusionsUpdate,
@@ -486,6 +487,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // No history before this handler has the signal, so none replays differently.
   setHandler(lateReplyAttachedSignal, (reply) => {
     if (!kase.lateReplyAttached(reply)) log.warn('a late reply the campaign cannot take was ignored', { vendorId: String(reply?.vendorId), receivedAt: String(reply?.receivedAt) });
+  });
+  // An engagement's contacts as an officer changed them, for the holding pen; state only, and no
+  // history before this handler has the signal.
+  setHandler(vendorContactsChangedSignal, (change) => {
+    if (!kase.contactsChanged(change)) log.warn('a change of contacts the campaign cannot take was ignored', { vendorId: String(change?.vendorId) });
   });
 
   // A refused address must not stop the approval or the publication; it is recorded for the officer

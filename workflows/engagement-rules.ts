@@ -7,6 +7,7 @@
 import type {
   AskFollowUpInput,
   ConcludeInput,
+  ChangeContactsInput,
   CorrectContactsInput,
   EngagementStatus,
   ExtendDeadlineInput,
@@ -18,7 +19,7 @@ import type {
   WithdrawInput,
 } from './messages';
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
-import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
+import { CONTACT_CHANGES, DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationIssue, durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays, MAX_DURATION_YEARS, MAX_WORKING_DAYS } from './time';
 import { refusal, refusalDetails, refusalOfAll, type RefusalCode } from './refusals';
 import { unknownFieldsDetails, wrongTypeDetails, type Path } from './campaign-rules';
@@ -615,12 +616,59 @@ export function checkCorrectContacts(view: EngagementView, input: CorrectContact
   checkList(field('contacts'), input.contacts, MAX_CONTACTS);
   const refused = new Set((view.contacts ?? []).map((c) => c.email.trim().toLowerCase()));
   for (const [i, c] of input.contacts.entries()) {
-    if (typeof c !== 'object' || c === null) throw new Error(`contact ${i + 1} must be { name, email } (got ${quote(c)})`);
-    checkText(field('contact-name', i + 1), c.name, NAME);
-    checkEmail(field('contact-email', i + 1), c.email);
+    checkContact(c, i);
     if (refused.has(c.email.trim().toLowerCase())) {
       throw refusal('address-refused', { address: c.email.trim() }, `${c.email.trim()} is the address the mail server refused for good: give another one`);
     }
   }
   checkText(field('correction-reason'), input.reason, REASON);
+}
+
+/** One contact an officer gives: a name the letter greets and an email address. */
+function checkContact(c: unknown, i: number): asserts c is { name: string; email: string } {
+  if (typeof c !== 'object' || c === null) throw new Error(`contact ${i + 1} must be { name, email } (got ${quote(c)})`);
+  const { name, email } = c as Record<string, unknown>;
+  checkText(field('contact-name', i + 1), name, NAME);
+  checkEmail(field('contact-email', i + 1), email);
+}
+
+const emailKey = (email: string) => email.trim().toLowerCase();
+
+/**
+ * A change of the vendor's contacts while the case is open. Not while the letter is going out (which
+ * addresses it reached decides whether a bounce makes it undeliverable), nor once it was refused for
+ * good (`correctContacts` sends it again). An added address must be new; a replacement must differ.
+ */
+export function checkChangeContacts(view: EngagementView, input: ChangeContactsInput): void {
+  requireOfficer(input);
+  requireOpen(view);
+  if (!CONTACT_CHANGES.includes(input.mode)) {
+    throw refusal('change-contact-mode', { got: quote(input.mode) }, `say whether the contacts are added or replace the present ones (add or replace; got ${quote(input.mode)})`);
+  }
+  if (view.stage === 'sending-letter') {
+    throw refusal('change-contact-letter-going-out', {}, 'the open letter is still going out: change the contacts once it has been delivered');
+  }
+  if (view.stage === 'letter-undeliverable') {
+    throw refusal('change-contact-undeliverable', {}, 'the open letter was refused for good: correct the contact address instead, and the letter goes again');
+  }
+  if (!Array.isArray(input.contacts) || input.contacts.length === 0) throw refusal('no-contact', {}, 'give at least one contact address for the vendor');
+  checkList(field('contacts'), input.contacts, MAX_CONTACTS);
+  const present = (view.contacts ?? []).map((c) => emailKey(c.email));
+  const given = new Set<string>();
+  for (const [i, c] of input.contacts.entries()) {
+    checkContact(c, i);
+    const key = emailKey(c.email);
+    if (given.has(key)) throw refusal('contact-twice', { address: c.email.trim() }, `${c.email.trim()} is given twice: give each address once`);
+    given.add(key);
+    if (input.mode === 'add' && present.includes(key)) {
+      throw refusal('contact-known', { address: c.email.trim() }, `${c.email.trim()} is already one of the vendor's contacts`);
+    }
+  }
+  if (input.mode === 'add' && present.length + given.size > MAX_CONTACTS) {
+    throw refusal('contacts-too-many', { most: String(MAX_CONTACTS) }, `an engagement writes to at most ${MAX_CONTACTS} contacts: replace them instead of adding`);
+  }
+  if (input.mode === 'replace' && present.length === given.size && present.every((key) => given.has(key))) {
+    throw refusal('contacts-unchanged', {}, 'these are the vendor\'s contacts already: nothing would change');
+  }
+  checkText(field('reason'), input.reason, REASON);
 }

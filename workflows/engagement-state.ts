@@ -7,6 +7,7 @@ import * as rules from './engagement-rules';
 import type {
   AskFollowUpInput,
   ConcludeInput,
+  ChangeContactsInput,
   CorrectContactsInput,
   ConfirmInboundInput,
   DismissInboundInput,
@@ -343,6 +344,21 @@ export class EngagementCase {
     this.state.contacts = req.contacts.map((c) => ({ name: c.name.trim(), email: c.email.trim() }));
     this.state.stage = 'sending-letter';
     this.log(req.by, 'contact address corrected', now, `${before} → ${this.state.contacts.map((c) => c.email).join(', ')}: ${req.reason.trim()}`);
+    return this.status();
+  }
+
+  /**
+   * The officer's change of the vendor's addresses on an open case: every later message goes to them
+   * (`contacts()`), the letter is not sent again. The timeline keeps who changed what and why.
+   */
+  changeContacts(req: ChangeContactsInput, now: number): EngagementStatus {
+    const before = this.contacts();
+    const given = req.contacts.map((c) => ({ name: c.name.trim(), email: c.email.trim() }));
+    this.state.contacts = req.mode === 'add' ? [...before, ...given] : given;
+    const emails = (contacts: Contact[]) => contacts.map((c) => c.email).join(', ');
+    const adding = req.mode === 'add';
+    const detail = adding ? `${emails(given)}: ${req.reason.trim()}` : `${emails(before)} → ${emails(given)}: ${req.reason.trim()}`;
+    this.log(req.by, adding ? 'contact added' : 'contacts replaced', now, detail);
     return this.status();
   }
 

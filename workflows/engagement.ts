@@ -11,6 +11,8 @@ import {
   ApplicationFailure,
   continueAsNew,
   workflowInfo,
+  getExternalWorkflowHandle,
+  log,
   CancellationScope,
   condition,
   isCancellation,
@@ -28,6 +30,8 @@ import {
   askFollowUpUpdate,
   concludeUpdate,
   correctContactsUpdate,
+  changeContactsUpdate,
+  vendorContactsChangedSignal,
   engagementStatusQuery,
   extendDeadlineUpdate,
   recordAnswersUpdate,
@@ -43,6 +47,7 @@ import {
   type AskFollowUpInput,
   type ConfirmInboundInput,
   type CorrectContactsInput,
+  type ChangeContactsInput,
   type EngagementContinuation,
   type EngagementStatus,
   type ExtendDeadlineInput,
@@ -599,6 +604,26 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   setHandler(dismissInboundUpdate, (req) => updated(kase.dismissInbound(req, Date.now())), { validator: (req) => checkDismissInbound(state, req) });
   // Only a letter refused for good waits for this (the `letter-undeliverable` patch); a new handler.
   setHandler(correctContactsUpdate, (req) => updated(correctContacts(req)), { validator: (req) => rules.checkCorrectContacts(state, req) });
+  // A new handler: later messages read `kase.contacts()` when they go, and a history recorded before
+  // it holds no such update, so its one command (the signal to the campaign) needs no patch.
+  setHandler(changeContactsUpdate, (req) => changeContacts(req), {
+    validator: (req) => rules.checkChangeContacts({ ...state, contacts: kase.contacts() }, req),
+  });
+
+  /**
+   * The campaign is told too, so the holding pen suggests this case for mail from a new address
+   * before it ends. Its failure (a campaign gone) changes nothing here: the case has the contacts.
+   */
+  async function changeContacts(req: ChangeContactsInput): Promise<EngagementUpdated> {
+    const status = kase.changeContacts(req, Date.now());
+    const parent = workflowInfo().parent;
+    if (parent) {
+      await getExternalWorkflowHandle(parent.workflowId)
+        .signal(vendorContactsChangedSignal, { vendorId: kase.vendor().id, contacts: kase.contacts() })
+        .catch((err: unknown) => log.warn('the campaign was not told of the changed contacts', { error: String(err) }));
+    }
+    return updated(status);
+  }
 
   function askFollowUp(req: AskFollowUpInput): Question[] | Promise<Question[]> {
     const now = Date.now();

@@ -12,6 +12,7 @@ import type {
   Demonstration,
   TimelineEntry,
   Contact,
+  ContactChange,
   VendorResponse,
   FollowUpRound,
   Duration,
@@ -241,6 +242,18 @@ export interface CorrectContactsInput extends ByOfficer {
 }
 
 /**
+ * The officer records the vendor's new addresses while the case is open, as the vendor asked ("write
+ * to privacy-team@ from now on", "also copy our DPO"): `add` keeps the present contacts and writes to
+ * these too, `replace` writes to these alone. Every later message goes to them; the letter is not sent
+ * again (after a refusal for good, `correctContacts` does that).
+ */
+export interface ChangeContactsInput extends ByOfficer {
+  mode: ContactChange;
+  contacts: Contact[];
+  reason: string;
+}
+
+/**
  * What an officer's update returns: which engagement, and its stage now. A caller that shows the
  * whole status queries it (`status`); carrying it, timeline and all, in every update's result cost
  * each update its size in the history. Engagements started before the lean path return the whole
@@ -261,6 +274,7 @@ export const concludeUpdate = defineUpdate<EngagementOutcome, [ConcludeInput]>('
 export const withdrawUpdate = defineUpdate<EngagementUpdated, [WithdrawInput]>('withdraw');
 export const engagementStatusQuery = defineQuery<EngagementStatus>('status');
 export const correctContactsUpdate = defineUpdate<EngagementUpdated, [CorrectContactsInput]>('correctContacts');
+export const changeContactsUpdate = defineUpdate<EngagementUpdated, [ChangeContactsInput]>('changeContacts');
 
 
 // ── Engagement: inbound correspondence (the intake records; the officer reviews) ────────────────
@@ -691,6 +705,19 @@ export const withdrawSignal = defineSignal<[WithdrawInput]>('withdrawFromCampaig
  * unrefusable. Wire name never renamed.
  */
 export const lateReplyAttachedSignal = defineSignal<[LateReplyReceived]>('lateReplyAttached');
+
+/** A running engagement's contacts as the officer changed them (`changeContacts`). */
+export interface VendorContactsChanged {
+  vendorId: string;
+  contacts: Contact[];
+}
+
+/**
+ * An engagement tells its campaign the contacts an officer changed while it runs, so the holding pen
+ * suggests its case for mail from a new address (`vendorsNearSender`) before the case ends. A fact:
+ * one the campaign cannot take (unknown vendor, no contact) is ignored. Wire name never renamed.
+ */
+export const vendorContactsChangedSignal = defineSignal<[VendorContactsChanged]>('vendorContactsChanged');
 
 // ── Downloads of received documents ──────────────────────────────────────────────────────────────
 

@@ -117,6 +117,14 @@ export const REFUSALS = {
   'outcome-first': { pending: 'text' },
   'no-contact': {},
   'address-refused': { address: 'text' },
+  // A change of contacts on an open case (checkChangeContacts).
+  'change-contact-mode': { got: 'text' },
+  'change-contact-letter-going-out': {},
+  'change-contact-undeliverable': {},
+  'contact-known': { address: 'text' },
+  'contact-twice': { address: 'text' },
+  'contacts-unchanged': {},
+  'contacts-too-many': { most: 'number' },
   // Mail the intake offers an engagement (inbox-rules.ts): held, with these, when every candidate refuses it.
   'records-no-mail': { stage: 'stage' },
   'sender-not-vendor': { from: 'text', vendor: 'text' },

@@ -12,6 +12,8 @@ export const TIMELINE_CODES = [
   'message-delayed',
   'letter-undeliverable',
   'contact-corrected',
+  'contact-added',
+  'contacts-replaced',
   'response-recorded',
   'closed-no-response',
   'response-deadline-extended',
@@ -50,7 +52,7 @@ export interface TimelineReading {
   date?: string;
   /** How long a message has waited (a duration as the policy wrote it, `'4 hours'`). */
   after?: string;
-  /** Addresses before and after a correction. */
+  /** Addresses before and after a correction or a change (an added contact: `to` alone). */
   from?: string;
   to?: string;
   /** A message sent again after a worker crash: the vendor may hold two copies. */
@@ -145,6 +147,14 @@ export function readTimelineEntry(entry: Pick<TimelineEntry, 'what' | 'detail'>)
     case 'contact address corrected': {
       const c = /^(.*?) → (.*?)(?:: ([\s\S]*))?$/.exec(detail ?? '');
       return c ? withText({ code: 'contact-corrected', from: c[1], to: c[2] }, c[3]) : undefined;
+    }
+    case 'contact added': {
+      const c = /^(.*?)(?:: ([\s\S]*))?$/.exec(detail ?? '');
+      return c ? withText({ code: 'contact-added', to: c[1] }, c[2]) : undefined;
+    }
+    case 'contacts replaced': {
+      const c = /^(.*?) → (.*?)(?:: ([\s\S]*))?$/.exec(detail ?? '');
+      return c ? withText({ code: 'contacts-replaced', from: c[1], to: c[2] }, c[3]) : undefined;
     }
     case 'response recorded': {
       const r = /^received (\S+)$/.exec(detail ?? '');

@@ -42,6 +42,10 @@ export interface Contact {
   email: string;
 }
 
+/** How an officer's change of a vendor's contacts applies: beside the present ones, or in their place. */
+export const CONTACT_CHANGES = ['add', 'replace'] as const;
+export type ContactChange = (typeof CONTACT_CHANGES)[number];
+
 export interface Authority {
   id: string;
   name: Bilingual;

@@ -281,6 +281,27 @@ export function engagementCommands(session: Session): Command {
       }),
     );
 
+  // `--add a@x.test,Name` or `--replace …`, repeated for several; a name left out is the vendor's own.
+  refArgs(group.command('contacts'))
+    .option('--add <email[,name]>', '', collect, [])
+    .option('--replace <email[,name]>', '', collect, [])
+    .requiredOption('--reason <text>')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { add: string[]; replace: string[]; reason: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        if ((options.add.length === 0) === (options.replace.length === 0)) throw invalidInput(ctx.words.say('error.contacts-add-or-replace'));
+        const mode = options.add.length ? 'add' : 'replace';
+        const reason = nonEmpty('--reason', options.reason, ctx.words);
+        const dossier = await ctx.dossier();
+        const { vendorName } = await dossier.status(ref);
+        const contacts = (mode === 'add' ? options.add : options.replace).map((given) => contactOption(given, vendorName));
+        await dossier.changeContacts(ref, { by: ctx.officer, mode, contacts, reason });
+        const status = await dossier.status(ref);
+        const emails = (status.contacts ?? []).map((c) => c.email).join(', ');
+        ctx.out.result(status, () => ctx.words.say('engagement.contacts-changed', { workflowId: status.workflowId, emails }));
+      }),
+    );
+
   refArgs(group.command('withdraw'))
     .requiredOption('--reason <text>')
     .action(
@@ -527,4 +548,12 @@ function parseContact(value: string, words: CliWords): Contact {
 function bothLanguages(text: RecordedText, words: CliWords): string {
   const { en, fr } = publicText(text);
   return `${en || words.say('engagement.text-missing', { language: 'en' })}\n${fr || words.say('engagement.text-missing', { language: 'fr' })}`;
+}
+
+/** `email[,name]` as an officer types it: the name, when left out, is the vendor's, whom the mail greets. */
+function contactOption(given: string, vendorName: string): Contact {
+  const comma = given.indexOf(',');
+  const email = (comma < 0 ? given : given.slice(0, comma)).trim();
+  const name = comma < 0 ? '' : given.slice(comma + 1).trim();
+  return { email, name: name || vendorName };
 }

@@ -959,6 +959,23 @@ describe('the vendors a sender’s address is, as the campaign answers the holdi
     expect(kase.vendorsOfSender('counsel@group.test')).toEqual(['alpha', 'beta']);
   });
 
+  it('suggests a running engagement for mail from an address an officer added or put in place, and ignores a change it cannot take', () => {
+    const kase = started([testVendor('zoom', { contacts: [contact('privacy@zoom.us')] })]);
+    expect(kase.vendorsNearSender('dpo@lawfirm.test')).toEqual([]);
+    expect(kase.contactsChanged({ vendorId: 'zoom', contacts: [contact('privacy@zoom.us'), contact('dpo@lawfirm.test')] })).toBe(true);
+    expect(kase.vendorsNearSender('DPO@lawfirm.test')).toEqual([{ vendorId: 'zoom', distance: 0 }]);
+    expect(kase.vendorsOfSender('dpo@lawfirm.test')).toEqual(['zoom']);
+    // Unknown vendor, no contact, not an address: nothing changes.
+    expect(kase.contactsChanged({ vendorId: 'houseparty', contacts: [contact('x@houseparty.test')] })).toBe(false);
+    expect(kase.contactsChanged({ vendorId: 'zoom', contacts: [] })).toBe(false);
+    expect(kase.contactsChanged({ vendorId: 'zoom', contacts: [{ name: 'X', email: 'nobody' }] })).toBe(false);
+    expect(kase.contactsChanged(null as never)).toBe(false);
+    expect(kase.vendorsNearSender('dpo@lawfirm.test')).toEqual([{ vendorId: 'zoom', distance: 0 }]);
+    // Ended, its outcome's contacts prevail.
+    kase.engagementEnded('zoom', { ...concluded('zoom'), contacts: [contact('team@zoom.us')] });
+    expect(kase.vendorsNearSender('dpo@lawfirm.test')).toEqual([]);
+  });
+
   it('says which vendor’s engagement failed: it takes no mail, and no late reply joins it', () => {
     const kase = started([testVendor('zoom', { contacts: [contact('privacy@zoom.us')] })]);
     kase.engagementFailed('zoom', 'boom');

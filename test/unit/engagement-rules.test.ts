@@ -355,6 +355,49 @@ describe('correcting a contact address', () => {
 });
 
 
+describe('changing the contacts of an open case', () => {
+  const open = (overrides: Partial<EngagementView> = {}) =>
+    view({ stage: 'awaiting-response', contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }], ...overrides });
+  const input = (mode: unknown, contacts: unknown, reason = 'the vendor asked') => ({ by: 'Officer', mode, contacts, reason }) as never;
+  const code = (fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as { details?: [{ refusal: string }] }).details?.[0]?.refusal ?? (err as Error).message;
+    }
+    return 'accepted';
+  };
+  const dpo = [{ name: 'DPO', email: 'dpo@lawfirm.test' }];
+
+  it('accepts an added or a replacing address at any stage from the letter out until the case ends', () => {
+    for (const stage of ['awaiting-response', 'responded', 'follow-up', 'demonstration'] as const) {
+      expect(code(() => rules.checkChangeContacts(open({ stage }), input('add', dpo))), stage).toBe('accepted');
+      expect(code(() => rules.checkChangeContacts(open({ stage }), input('replace', dpo))), stage).toBe('accepted');
+    }
+  });
+
+  it('refuses an ended case, a letter still going out or refused for good, and says why', () => {
+    expect(() => rules.checkChangeContacts(open({ stage: 'concluded' }), input('add', dpo))).toThrow(/is concluded: it accepts no more changes/);
+    expect(code(() => rules.checkChangeContacts(open({ stage: 'withdrawn' }), input('add', dpo)))).toBe('final');
+    expect(() => rules.checkChangeContacts(open({ stage: 'sending-letter' }), input('add', dpo))).toThrow(/still going out/);
+    expect(code(() => rules.checkChangeContacts(open({ stage: 'letter-undeliverable' }), input('replace', dpo)))).toBe('change-contact-undeliverable');
+  });
+
+  it('refuses bad input, naming what is wrong', () => {
+    expect(() => rules.checkChangeContacts(open(), input('add', []))).toThrow('give at least one contact address for the vendor');
+    expect(() => rules.checkChangeContacts(open(), input('add', [{ name: 'DPO', email: 'not an address' }]))).toThrow(/email address of contact 1/);
+    expect(() => rules.checkChangeContacts(open(), input('add', [{ name: '', email: 'dpo@lawfirm.test' }]))).toThrow(/name of contact 1/);
+    expect(() => rules.checkChangeContacts(open(), input('merge', dpo))).toThrow(/add or replace; got "merge"/);
+    expect(() => rules.checkChangeContacts(open(), input('add', [{ name: 'P', email: 'PRIVACY@zoom.test' }]))).toThrow("PRIVACY@zoom.test is already one of the vendor's contacts");
+    expect(() => rules.checkChangeContacts(open(), input('replace', [...dpo, { name: 'D', email: 'DPO@lawfirm.test' }]))).toThrow('DPO@lawfirm.test is given twice');
+    expect(() => rules.checkChangeContacts(open(), input('replace', [{ name: 'Privacy', email: 'privacy@zoom.test' }]))).toThrow(/nothing would change/);
+    expect(() => rules.checkChangeContacts(open(), input('add', dpo, ' '))).toThrow(/the reason/);
+    const many = Array.from({ length: 20 }, (_, i) => ({ name: `C${i}`, email: `c${i}@zoom.test` }));
+    expect(code(() => rules.checkChangeContacts(open(), input('add', many)))).toBe('contacts-too-many');
+    expect(code(() => rules.checkChangeContacts(open(), input('replace', many)))).toBe('accepted');
+  });
+});
+
 describe('what an engagement lists and how its input names its revision', () => {
   it('writes the next automatic step as one keyword and reads it back with its time', () => {
     const next = { kind: 'final-notice' as const, number: 1, about: 'follow-up:2', at: '2020-09-01T09:00:00.000Z' };

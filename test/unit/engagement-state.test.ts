@@ -5,6 +5,7 @@ import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { EngagementCase, ENGINE } from '../../workflows/engagement-state';
 import type { RecordInboundInput } from '../../workflows/messages';
 import { completeFindings, engagementInput, fastPolicy } from '../helpers/fixtures';
+import { isVendorAddress } from '../../workflows/inbox-rules';
 
 const T0 = Date.parse('2020-07-21T09:00:00Z');
 const MIN = 60_000;
@@ -423,6 +424,34 @@ describe('engagement state', () => {
     // The letter goes again: the response is due 30 days from then, as the new letter states.
     kase.letterResending(at(61));
     expect(kase.state.responseDueDate).toBe(iso(at(61) + 30 * 24 * 60 * MIN));
+  });
+
+  it('adds a contact or replaces them on an open case, writes to them from then on, and does not send the letter again', () => {
+    const kase = respondedCase();
+    const entries = kase.state.timeline.length;
+    const added = kase.changeContacts({ by: OFFICER, mode: 'add', contacts: [{ name: ' DPO ', email: ' dpo@lawfirm.test ' }], reason: ' The vendor asked us to copy its DPO. ' }, at(20));
+    expect(added.stage).toBe('responded');
+    expect(kase.contacts()).toEqual([
+      { name: 'Zoë Łukasiewicz-Παπαδόπουλος', email: 'privacy@zoom.test' },
+      { name: 'DPO', email: 'dpo@lawfirm.test' },
+    ]);
+    expect(kase.state.timeline.at(-1)).toEqual({ at: iso(at(20)), by: OFFICER, what: 'contact added', detail: 'dpo@lawfirm.test: The vendor asked us to copy its DPO.' });
+    // Mail from the added address, on another domain, is the vendor's now.
+    expect(isVendorAddress(kase.vendor(), 'DPO@lawfirm.test')).toBe(true);
+    const replaced = kase.changeContacts({ by: OFFICER, mode: 'replace', contacts: [{ name: 'Privacy team', email: 'privacy-team@zoom.test' }], reason: 'Write to the team from now on.' }, at(30));
+    expect(replaced.contacts).toEqual([{ name: 'Privacy team', email: 'privacy-team@zoom.test' }]);
+    expect(kase.vendor().contacts).toEqual([{ name: 'Privacy team', email: 'privacy-team@zoom.test' }]);
+    expect(kase.state.timeline.at(-1)).toEqual({
+      at: iso(at(30)),
+      by: OFFICER,
+      what: 'contacts replaced',
+      detail: 'privacy@zoom.test, dpo@lawfirm.test → privacy-team@zoom.test: Write to the team from now on.',
+    });
+    // Nothing but the two entries: no letter step, the stage as it was.
+    expect(kase.state.timeline.length).toBe(entries + 2);
+    expect(kase.state.stage).toBe('responded');
+    // The campaign learns them with the outcome.
+    expect(kase.outcome(at(40)).contacts).toEqual([{ name: 'Privacy team', email: 'privacy-team@zoom.test' }]);
   });
 
   it('says in its outcome when the letter never reached the vendor, so the campaign does not mail it the statement', () => {

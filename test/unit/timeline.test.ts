@@ -25,6 +25,15 @@ const PHRASES: Record<string, [{ what: string; detail?: string }, TimelineReadin
       { code: 'contact-corrected', from: 'old@a.test', to: 'new@a.test, b@a.test', text: 'typo: in the name' },
     ],
   ],
+  'contact added': [
+    [{ what: 'contact added', detail: 'dpo@law.test, b@a.test: copy the DPO: asked by phone' }, { code: 'contact-added', to: 'dpo@law.test, b@a.test', text: 'copy the DPO: asked by phone' }],
+  ],
+  'contacts replaced': [
+    [
+      { what: 'contacts replaced', detail: 'old@a.test, dpo@law.test → team@a.test: write to the team' },
+      { code: 'contacts-replaced', from: 'old@a.test, dpo@law.test', to: 'team@a.test', text: 'write to the team' },
+    ],
+  ],
   '* delayed': [
     [
       { what: 'reminder delayed', detail: 'reminder 1: not delivered after 4 hours; still retrying' },

@@ -1009,6 +1009,69 @@ describe('dates on a case whose lead authority is in Toronto', () => {
   });
 });
 
+describe('the form that changes a vendor’s contacts on an open case', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'responded',
+    contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }],
+    timeline: [{ at: '2026-11-27T15:30:00.000Z', by: 'Owen', what: 'contact added', detail: 'dpo@lawfirm.test: The vendor asked us to copy its DPO.' }],
+    openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const sent: unknown[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
+        changeContacts: async (_ref: unknown, input: never) => {
+          // The engagement's own rules decide, as the workflow's validator would, and the client wraps the refusal.
+          try {
+            rules.checkChangeContacts(status as never, input);
+          } catch (err) {
+            throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'engagement engagement:vc:zoom', '127.0.0.1:7233');
+          }
+          sent.push(input);
+          return { workflowId: status.workflowId, stage: status.stage };
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = (language: string) =>
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const post = (form: Record<string, string>) =>
+    app.request('/campaigns/vc/engagements/zoom/change-contacts', {
+      method: 'POST',
+      headers: { cookie: cookie('en'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 't', ...form }).toString(),
+    });
+
+  it('offers it with every field labelled, in English and French, and words the change in the timeline', async () => {
+    const en = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('en') } })).text();
+    expect(en).toContain('action="/campaigns/vc/engagements/zoom/change-contacts"');
+    for (const id of ['mode', 'email', 'name', 'reason']) expect(en).toContain(`<label for="change-contacts-${id}">`);
+    expect(en).toContain('Mail now goes to privacy@zoom.test.');
+    expect(en).toContain('<option value="add">Add this address to the present ones</option>');
+    expect(en).toContain('contact added, dpo@lawfirm.test');
+    const fr = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('fr') } })).text();
+    expect(fr).toContain('Modifier les contacts de l’entreprise');
+    expect(fr).toContain('contact ajouté, dpo@lawfirm.test');
+  });
+
+  it('sends the change with the vendor’s name for a contact left unnamed, and shows a refusal by the field it names', async () => {
+    const done = await post({ mode: 'add', email: 'dpo@lawfirm.test', name: '', reason: 'The vendor asked us to copy its DPO.' });
+    expect(done.status).toBe(303);
+    expect(sent).toEqual([{ by: 'Owen (owen, signed in)', mode: 'add', contacts: [{ name: 'Zoom', email: 'dpo@lawfirm.test' }], reason: 'The vendor asked us to copy its DPO.' }]);
+    const known = await post({ mode: 'add', email: 'PRIVACY@zoom.test', name: 'P', reason: 'again' });
+    expect(known.status).toBe(422);
+    const html = await known.text();
+    expect(html).toMatch(/id="change-contacts-email-error"[^>]*>[^<]*PRIVACY@zoom.test is already one of the vendor’s contacts./);
+    expect(html).toMatch(/id="change-contacts-email"[^>]*aria-invalid="true"/);
+    expect(sent).toHaveLength(1);
+  });
+});
+
 describe('notes on mail the intake recorded', () => {
   const received = (messageId: string, notes: string[], noteCodes?: object[]) => ({
     messageId, from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
@@ -1279,7 +1342,7 @@ describe('the lead’s own approval, the last one, with edits saved after the ve
     expect(await hint('en')).not.toContain('The lead has');
     expect(await hint('en')).toContain('Your edits saved since version 1 are not in it: approved now, the statement is published without them; to have them in it, submit the next version instead.');
     expect(await hint('fr')).not.toContain('L’autorité responsable a enregistré');
-    expect(await hint('fr')).toContain('Vos modifications enregistrées depuis la version 1 n’y sont pas\u00a0: approuvée maintenant, la déclaration est publiée sans elles\u00a0; pour qu’elles y figurent, soumettez plutôt la version suivante.');
+    expect(await hint('fr')).toContain('Vos modifications enregistrées depuis la version 1 n’y sont pas\u00a0: approuvée maintenant, la déclaration est publiée sans elles\u202f; pour qu’elles y figurent, soumettez plutôt la version suivante.');
   });
 });
 
@@ -4107,6 +4170,13 @@ describe('the refusals the workspace words itself', () => {
       failure(() => rules.checkDemonstrationOutcome(view('demonstration', { demonstrations: [demonstration] }), { by, demonstrationId: 'd1', result: 'validated', notes: '' } as never, now)),
       failure(() => rules.checkScheduleDemonstration(view('responded'), { by, at: '2026-11-30T10:00:00Z', durationMinutes: 60, attendees: ['a@example.org'], topics: ['T'] } as never, now)),
       failure(() => rules.checkCorrectContacts(view('letter-undeliverable'), { by, contacts: [] } as never)),
+      failure(() => rules.checkChangeContacts(view('awaiting-response', { contacts: [{ name: 'P', email: 'p@zoom.test' }] }), { by, mode: 'merge', contacts: [], reason: 'x' } as never)),
+      failure(() => rules.checkChangeContacts(view('sending-letter', { contacts: [{ name: 'P', email: 'p@zoom.test' }] }), { by, mode: 'add', contacts: [], reason: 'x' } as never)),
+      failure(() => rules.checkChangeContacts(view('letter-undeliverable', { contacts: [{ name: 'P', email: 'p@zoom.test' }] }), { by, mode: 'add', contacts: [], reason: 'x' } as never)),
+      failure(() => rules.checkChangeContacts(view('responded', { contacts: [{ name: 'P', email: 'p@zoom.test' }] }), { by, mode: 'add', contacts: [{ name: 'P', email: 'P@zoom.test' }], reason: 'x' } as never)),
+      failure(() => rules.checkChangeContacts(view('responded', { contacts: [{ name: 'P', email: 'p@zoom.test' }] }), { by, mode: 'replace', contacts: [{ name: 'Q', email: 'q@zoom.test' }, { name: 'Q', email: 'q@zoom.test' }], reason: 'x' } as never)),
+      failure(() => rules.checkChangeContacts(view('responded', { contacts: [{ name: 'P', email: 'p@zoom.test' }] }), { by, mode: 'replace', contacts: [{ name: 'P', email: 'p@zoom.test' }], reason: 'x' } as never)),
+      failure(() => rules.checkChangeContacts(view('responded', { contacts: Array.from({ length: 20 }, (_, i) => ({ name: 'C', email: `c${i}@zoom.test` })) }), { by, mode: 'add', contacts: [{ name: 'Q', email: 'q@zoom.test' }], reason: 'x' } as never)),
       failure(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', dueDate: '2026-12-20', extendBy: '14 days' } as never, now)),
       failure(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', dueDate: '2026-12-05' } as never, now)),
       failure(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', extendBy: '10 working days' } as never, now)),
