@@ -194,7 +194,12 @@ export class KeyStore {
     if (cached?.wrapped === stored.wrapped) return cached.key;
     const master = this.masterKeys.find((m) => m.id === stored.masterKeyId);
     if (!master) {
-      throw new KeyError('MasterKeyMissing', `data key "${stored.id}" is wrapped by master key "${stored.masterKeyId}", which is not configured`);
+      throw new KeyError(
+        'MasterKeyMissing',
+        `data key "${stored.id}" is wrapped by master key "${stored.masterKeyId}", which is not configured: this process reads its master keys from ` +
+          `${this.sources.masterKeys}; list "${stored.masterKeyId}" there first, the older keys after it (\`${stored.masterKeyId}:<base64>,<older id>:<base64>\`), ` +
+          'and restart it (README, "Rotating the master key")',
+      );
     }
     const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(stored.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(stored.tag, 'base64'));
