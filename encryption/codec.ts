@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { FAILURE_PART_METADATA } from './failure-converter.js';
-import { failureIfShredded, KeyError, keyIdForWorkflow, type KeyStore } from './keystore';
+import { failureIfShredded, GLOBAL_KEY_ID, KeyError, keyIdForWorkflow, type KeyStore } from './keystore';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
@@ -32,6 +32,10 @@ function withheldFailureParts(payloads: Payload[], err: unknown): Payload[] | un
   );
 }
 
+function areFailureParts(payloads: Payload[]): boolean {
+  return payloads.every((p) => p.metadata?.[FAILURE_PART_METADATA] !== undefined);
+}
+
 function withoutFailurePartMark(payload: Payload): Payload {
   if (!payload.metadata?.[FAILURE_PART_METADATA]) return payload;
   const { [FAILURE_PART_METADATA]: _mark, ...metadata } = payload.metadata;
@@ -47,7 +51,9 @@ export class EncryptionCodec implements PayloadCodec {
     const keyId = keyIdForWorkflow(context?.workflowId);
     let key: Buffer;
     try {
-      key = await this.keys.encryptionKey(keyId);
+      // A campaign's key is made when the campaign starts, never for a failure: a failure under a key
+      // absent here (a host reading another store) would otherwise make the campaign a second key.
+      key = keyId !== GLOBAL_KEY_ID && areFailureParts(payloads) ? await this.keys.existingKey(keyId) : await this.keys.encryptionKey(keyId);
     } catch (err) {
       // A failure of a campaign whose key cannot be had here (shredded while the activity ran, not in
       // this store, wrapped by a master key this process lacks): the SDK does not catch a codec error

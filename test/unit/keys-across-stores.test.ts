@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, DefaultPayloadConverter } from '@temporalio/common';
+import { decodeFailure, encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow';
+import { failureConverter } from '../../encryption/failure-converter.js';
 import { loadEncryption } from '../../encryption/config';
 import { campaignKeyId, failureIfShredded, generateMasterKeySpec } from '../../encryption/keystore';
 
@@ -44,5 +46,18 @@ describe('a data key absent from the store in use', () => {
     expect(err).toMatchObject({ code: 'KeyShredded', message: expect.stringMatching(/campaign "gone" was shredded at \d{4}-/) });
     expect(failureIfShredded(err)).toMatchObject({ type: 'KeyShredded', nonRetryable: true });
     expect(failureIfShredded(err)).toBeInstanceOf(ApplicationFailure);
+  });
+
+  it('is not made afresh to encode the failure of a task of that campaign: the failure is withheld, saying why', async () => {
+    const keysDir = join(scratch, 'failure-here');
+    const { codec, keystore } = loadEncryption({ DOSSIER_MASTER_KEYS: master, DOSSIER_KEYSTORE_DIR: keysDir });
+    const dataConverter = { payloadConverter: new DefaultPayloadConverter(), failureConverter, payloadCodecs: [codec] };
+    // An activity of an older campaign, whose input could not be decoded here, fails: the SDK encodes its failure under the campaign's key.
+    const context = { type: 'activity', workflowId: 'engagement:older:zoom' } as never;
+    const encoded = await encodeErrorToFailure(dataConverter, ApplicationFailure.create({ type: 'KeyNotInStore', message: 'not here' }), context);
+    const read = failureConverter.failureToError(await decodeFailure([codec], encoded), dataConverter.payloadConverter);
+    expect(read.message).toMatch(/campaign "older"\) is not in the keystore this host reads/);
+    // A key made here would differ from the campaign's own, which the right store still holds.
+    expect(await keystore.list()).not.toContain(campaignKeyId('older'));
   });
 });
