@@ -158,7 +158,7 @@ export class KeyStore {
       'KeyNotInStore',
       `data key "${keyId}" (${keyOwner(keyId)}) is not in the keystore this host reads, ${this.sources.store}, and no shredding of it is recorded there: ` +
         'it was made in another store (local files of `npm start` on one host, PostgreSQL on another?). Point this host at the store that holds it ' +
-        '(the same DATABASE_URL, or DOSSIER_KEYSTORE_DIR/DOSSIER_DATA_DIR), or copy the local store into PostgreSQL: README, "Workers on several hosts"',
+        '(the same DATABASE_URL, or DOSSIER_KEYSTORE_DIR/DOSSIER_DATA_DIR), or copy the local store into PostgreSQL (`npm run store:import-local`): README, "Workers on several hosts"',
     );
   }
 
@@ -209,8 +209,8 @@ export class KeyStore {
       throw new KeyError(
         'MasterKeyMissing',
         `data key "${stored.id}" is wrapped by master key "${stored.masterKeyId}", which is not configured: this process reads its master keys from ` +
-          `${this.sources.masterKeys}; list "${stored.masterKeyId}" there first, the older keys after it (\`${stored.masterKeyId}:<base64>,<older id>:<base64>\`), ` +
-          'and restart it (README, "Rotating the master key")',
+          `${this.sources.masterKeys}; add "${stored.masterKeyId}" there (the newest master key first, the older ones after it: ` +
+          '`<new id>:<base64>,<older id>:<base64>`) and restart this process (README, "Rotating the master key")',
       );
     }
     const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(stored.iv, 'base64'));

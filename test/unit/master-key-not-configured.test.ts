@@ -51,7 +51,7 @@ describe('a data key wrapped by a master key this process lacks', () => {
 
   it('names where the master keys were read from and how to add the new one', async () => {
     const { keystore } = await rotatedUnderneath('words');
-    await expect(keystore.decryptionKey('campaign-vc')).rejects.toThrow(/master key "rot1", which is not configured.*DOSSIER_MASTER_KEYS.*first/);
+    await expect(keystore.decryptionKey('campaign-vc')).rejects.toThrow(/master key "rot1", which is not configured: this process reads its master keys from DOSSIER_MASTER_KEYS; add "rot1" there/);
     const fromFile = join(scratch, 'master.keys');
     const { keystore: filed } = await rotatedUnderneath('words-file');
     expect(filed).toBeDefined();
