@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { FAILURE_PART_METADATA } from './failure-converter.js';
-import { failureIfShredded, KeyError, keyIdForWorkflow, type KeyStore } from './keystore';
+import { failureIfShredded, GLOBAL_KEY_ID, KeyError, keyIdForWorkflow, type KeyStore } from './keystore';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
@@ -16,11 +16,13 @@ const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode
 
 /**
  * The payloads of a failure, marked as such by the failure converter, in clear and saying only why:
- * its message and stack become the shredding's sentence, its details nothing. Undefined when `err`
- * is not a shredded key or a payload is not a failure's part.
+ * its message and stack become the key error's sentence (a shredding, a key not in this store, a
+ * master key not configured here), its details nothing. Undefined when `err` is not a key error or a
+ * payload is not a failure's part. The SDK encodes the failure of a task it could not read, and the
+ * failure of an activity, without catching a codec error there: one would stop the whole worker.
  */
 function withheldFailureParts(payloads: Payload[], err: unknown): Payload[] | undefined {
-  if (!(err instanceof KeyError) || err.code !== 'KeyShredded') return undefined;
+  if (!(err instanceof KeyError)) return undefined;
   const parts = payloads.map((p) => text(p.metadata?.[FAILURE_PART_METADATA]));
   if (!parts.every((part) => part === 'attributes' || part === 'details')) return undefined;
   return parts.map((part) =>
@@ -28,6 +30,10 @@ function withheldFailureParts(payloads: Payload[], err: unknown): Payload[] | un
       ? { metadata: { encoding: utf8('json/plain') }, data: utf8(JSON.stringify({ message: `${err.message} (the failure's own message was withheld)`, stack_trace: '' })) }
       : { metadata: { encoding: utf8('binary/null') } },
   );
+}
+
+function areFailureParts(payloads: Payload[]): boolean {
+  return payloads.every((p) => p.metadata?.[FAILURE_PART_METADATA] !== undefined);
 }
 
 function withoutFailurePartMark(payload: Payload): Payload {
@@ -45,11 +51,14 @@ export class EncryptionCodec implements PayloadCodec {
     const keyId = keyIdForWorkflow(context?.workflowId);
     let key: Buffer;
     try {
-      key = await this.keys.encryptionKey(keyId);
+      // A campaign's key is made when the campaign starts, never for a failure: a failure under a key
+      // absent here (a host reading another store) would otherwise make the campaign a second key.
+      key = keyId !== GLOBAL_KEY_ID && areFailureParts(payloads) ? await this.keys.existingKey(keyId) : await this.keys.encryptionKey(keyId);
     } catch (err) {
-      // A failure of a campaign shredded while it was on its way (an activity failing after the
-      // shredding): the SDK does not catch a codec error there, and the worker would stop for every
-      // campaign. Its parts are withheld instead; anything else is refused as before.
+      // A failure of a campaign whose key cannot be had here (shredded while the activity ran, not in
+      // this store, wrapped by a master key this process lacks): the SDK does not catch a codec error
+      // there, and the worker would stop for every campaign. Its parts are withheld instead; anything
+      // else is refused as before (a shredding non-retryably, the others retryably).
       const withheld = withheldFailureParts(payloads, err);
       if (withheld) return withheld;
       throw failureIfShredded(err);

@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { localFolders, PROJECT_DATA_DIR } from '../config/local-folders';
 import { EncryptionCodec } from './codec';
-import { namesSharedStore, openStore, storeSettingsFromEnv, type WrappedKeyStore } from '../store';
-import { KeyStore, KeyError, generateMasterKeySpec, parseMasterKeys, type MasterKey } from './keystore';
+import { maskDatabaseUrl, namesSharedStore, openStore, storeSettingsFromEnv, type StoreSettings, type WrappedKeyStore } from '../store';
+import { KeyStore, KeyError, generateMasterKeySpec, parseMasterKeys, type KeySources, type MasterKey } from './keystore';
 
 /** The module of the failure converter that encrypts failures' messages and stack traces (see that file). */
 export const FAILURE_CONVERTER_PATH = join(__dirname, 'failure-converter.js');
@@ -24,9 +24,24 @@ export interface Encryption {
 /** `keys`: the worker's store's; absent, the store the same variables name (DATABASE_URL…). */
 export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: WrappedKeyStore): Encryption {
   const masterKeys = loadMasterKeys(env);
-  const keystore = new KeyStore(keys ?? openStore(storeSettingsFromEnv(env)).keys, masterKeys);
+  const settings = storeSettingsFromEnv(env);
+  const keystore = new KeyStore(keys ?? openStore(settings).keys, masterKeys, keySources(env, settings));
   const codec = new EncryptionCodec(keystore);
   return { keystore, codec, dataConverter: { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH } };
+}
+
+/** Where the variables say the keys are, for the keystore's errors; a database URL's password masked. */
+export function keySources(env: NodeJS.ProcessEnv, settings: StoreSettings = storeSettingsFromEnv(env)): KeySources {
+  return {
+    store: settings.databaseUrl ? `PostgreSQL ${maskDatabaseUrl(settings.databaseUrl)} (DATABASE_URL)` : `the local folder ${settings.keysDir}`,
+    masterKeys: masterKeysSource(env),
+  };
+}
+
+/** Which variable or file the master keys are read from. */
+export function masterKeysSource(env: NodeJS.ProcessEnv): string {
+  if (env.DOSSIER_MASTER_KEYS) return 'DOSSIER_MASTER_KEYS';
+  return `DOSSIER_MASTER_KEYS_FILE (${env.DOSSIER_MASTER_KEYS_FILE ?? localFolders(env).devMasterKeysFile})`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export const GLOBAL_KEY_ID = 'global';
 
-export type KeyErrorCode = 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeyMismatch' | 'MasterKeysInvalid' | 'KeysElsewhere';
+export type KeyErrorCode = 'KeyShredded' | 'KeyNotInStore' | 'MasterKeyMissing' | 'MasterKeyMismatch' | 'MasterKeysInvalid' | 'KeysElsewhere';
 
 export class KeyError extends DossierError<KeyErrorCode> {}
 
@@ -29,6 +29,16 @@ export interface RewrapFailure {
 export interface MasterKey {
   id: string;
   key: Buffer;
+}
+
+/**
+ * Where a keystore reads from, in words for its errors: the store of the wrapped keys (`PostgreSQL
+ * db:5432/dossier`, `the local folder .data/keys`) and the source of the master keys
+ * (`DOSSIER_MASTER_KEYS`, `DOSSIER_MASTER_KEYS_FILE (.data/master.keys)`).
+ */
+export interface KeySources {
+  store: string;
+  masterKeys: string;
 }
 
 /**
@@ -108,6 +118,7 @@ export class KeyStore {
   constructor(
     private readonly keys: WrappedKeyStore,
     private readonly masterKeys: MasterKey[],
+    readonly sources: KeySources = { store: 'this keystore', masterKeys: 'the master keys configured here' },
   ) {}
 
   /**
@@ -133,13 +144,34 @@ export class KeyStore {
     return this.unwrap(stored);
   }
 
-  /** The data key to decrypt with; throws KeyShredded when it was destroyed. */
+  /**
+   * The data key to decrypt with; throws KeyShredded when the store recorded its shredding, and
+   * KeyNotInStore when it is absent with no such record: then this host reads another store than
+   * the one the campaign was started with (a configuration to fix, so retried, not failed for good).
+   */
   async decryptionKey(keyId: string): Promise<Buffer> {
     const key = await this.find(keyId);
     if (key) return key;
     const shreddedAt = await this.keys.shreddedAt(keyId);
-    const why = shreddedAt ? `: ${keyOwner(keyId)} was shredded at ${shreddedAt}` : ' (destroyed by crypto-shredding?)';
-    throw new KeyError('KeyShredded', `data key "${keyId}" does not exist${why}`);
+    if (shreddedAt) throw new KeyError('KeyShredded', `data key "${keyId}" does not exist: ${keyOwner(keyId)} was shredded at ${shreddedAt}`);
+    throw new KeyError(
+      'KeyNotInStore',
+      `data key "${keyId}" (${keyOwner(keyId)}) is not in the keystore this host reads, ${this.sources.store}, and no shredding of it is recorded there: ` +
+        'it was made in another store (local files of `npm start` on one host, PostgreSQL on another?). Point this host at the store that holds it ' +
+        '(the same DATABASE_URL, or DOSSIER_KEYSTORE_DIR/DOSSIER_DATA_DIR), or copy the local store into PostgreSQL (`npm run store:import-local`): README, "Workers on several hosts"',
+    );
+  }
+
+  /**
+   * The data key to encrypt with when it must exist already (a failure of a task of the campaign):
+   * never made here, since a key made by a host that reads another store than the campaign's would
+   * differ from the campaign's own. Throws KeyShredded as encryptionKey does, else KeyNotInStore.
+   */
+  async existingKey(keyId: string): Promise<Buffer> {
+    const key = await this.find(keyId);
+    if (key) return key;
+    await this.refuseIfShredded(keyId);
+    return this.decryptionKey(keyId);
   }
 
   private async refuseIfShredded(keyId: string): Promise<void> {
@@ -174,7 +206,12 @@ export class KeyStore {
     if (cached?.wrapped === stored.wrapped) return cached.key;
     const master = this.masterKeys.find((m) => m.id === stored.masterKeyId);
     if (!master) {
-      throw new KeyError('MasterKeyMissing', `data key "${stored.id}" is wrapped by master key "${stored.masterKeyId}", which is not configured`);
+      throw new KeyError(
+        'MasterKeyMissing',
+        `data key "${stored.id}" is wrapped by master key "${stored.masterKeyId}", which is not configured: this process reads its master keys from ` +
+          `${this.sources.masterKeys}; add "${stored.masterKeyId}" there (the newest master key first, the older ones after it: ` +
+          '`<new id>:<base64>,<older id>:<base64>`) and restart this process (README, "Rotating the master key")',
+      );
     }
     const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(stored.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(stored.tag, 'base64'));

@@ -18,6 +18,7 @@ import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import { authorityReading } from '../client/authority-names';
 import { MAX_LETTER_COPY_BYTES } from '../client/letter-copy';
+import { errorCode } from '../workflows/errors';
 import { refusalDetails } from '../workflows/refusals';
 import { ID_PATTERN, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
@@ -147,6 +148,12 @@ const LANGUAGE_SECONDS = 365 * 24 * 3600;
  */
 const SESSION_ENDING_MS = 15 * 60_000;
 /** Steps of signing in and out, and the stylesheet: never sent round the provider to re-check the roles. */
+/** Key errors (encryption/keystore.ts) a page answers as a setting of this workspace to fix, by code. */
+const KEY_PROBLEM_PAGES: Record<string, string> = {
+  KeyNotInStore: 'error.key-not-in-store',
+  MasterKeyMissing: 'error.master-key-missing',
+  MasterKeyMismatch: 'error.master-key-missing',
+};
 const SIGN_IN_STEPS = /^\/(auth\/|login|logout|signed-out|static\/)/;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
@@ -613,6 +620,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     }
     if (err instanceof SignInError) return signInFailed(c, err, 'error.sign-in-unreachable', 502);
+    // A key this workspace cannot reach or open is its configuration's fault, not a lost campaign:
+    // the administrator learns which store or master key from the log line, the reader that it waits.
+    const keyProblem = KEY_PROBLEM_PAGES[errorCode(err) ?? ''];
+    if (keyProblem) {
+      console.error(`web: ${requestLine(c)}: ${loggable((err as Error).message)}`);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.key-unavailable.title'), messageKey: keyProblem, typed: typedFields(c, views) }), 503);
+    }
     console.error(`web: ${requestLine(c)}: ${loggableError(err)}`);
     return c.html(page(c, 'error', { title: views.text(language, 'error.internal.title'), messageKey: 'error.internal' }), 500);
   });

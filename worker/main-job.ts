@@ -54,10 +54,12 @@ async function runJob(withWorker: boolean, metricsAddress: string): Promise<void
   const connection = connectLazily(embedded.env, { keys: () => store().keys });
   let workspace: Awaited<ReturnType<typeof startWorkspaceFor>> | undefined;
   let intake: IntakeProcess | undefined;
+  let nothingStarted = false;
   try {
     if (!withWorker) {
       if (embedded.reusedFrom !== undefined) {
         console.log('Nothing to start: the server and sink above are already running.');
+        nothingStarted = true;
         return;
       }
       console.log('Ready, without a worker: start one with `npm run worker` in another terminal. Ctrl-C stops the server and sink.');
@@ -87,6 +89,8 @@ async function runJob(withWorker: boolean, metricsAddress: string): Promise<void
     const started = [embedded.sink && 'mail sink', embedded.server && 'Temporal dev server'].filter(Boolean);
     if (started.length) console.log(`Stopping ${started.join(' and ')}…`);
     await embedded.stop();
+    // Said when the worker failed too: what this process started is stopped either way, and the
+    // failure's own line (worker/start.ts) follows.
+    if (!nothingStarted) console.log('Stopped.');
   }
-  console.log('Stopped.');
 }

@@ -77,6 +77,22 @@ export function ledgerApartFromOtherHosts(thisHost: string, others: { host: stri
   );
 }
 
+export const WORKER_FAILED = 'WorkerFailed';
+
+/**
+ * The worker stopped on an error of its own while it ran. The SDK logs that error ("Worker failed: …")
+ * and then, finalizing a worker whose polls were still in flight, rejects with words of its own
+ * ("Worker still in use: Expected 1 reference, but got 3") that say nothing of it.
+ */
+export function workerFailed(cause: unknown): DossierError<typeof WORKER_FAILED> {
+  return new DossierError(
+    WORKER_FAILED,
+    `The worker stopped on an error, logged above as "Worker failed: …"; everything this process started was stopped. ` +
+      `Fix what that line names and start it again (the SDK's own last words: ${reasonOf(cause)})`,
+    { cause },
+  );
+}
+
 /**
  * What the process prints when it could not start (or stopped on an error): the message alone, which
  * for every failure above and for a ConfigError says what to change; a stack would bury it.

@@ -11,7 +11,7 @@ import { cliType } from '../infra/dev-server';
 import { heldPenIn } from '../intake/held-count';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
-import { ledgerApartFromOtherHosts, masterKeysDiffer, namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
+import { ledgerApartFromOtherHosts, masterKeysDiffer, namespaceMissing, storeNotReady, temporalUnreachable, workerFailed } from './start-up-errors';
 
 const GRPC_NOT_FOUND = 5;
 
@@ -257,7 +257,9 @@ export async function createDossierWorker(
         const watch = config.store?.kind === 'postgres' ? undefined : watchForOtherHosts(opened.connection, config, identity, worker);
         let found: Error | undefined;
         try {
-          await worker.run();
+          await worker.run().catch((err: unknown) => {
+            throw worker.getState() === 'FAILED' ? workerFailed(err) : err;
+          });
         } finally {
           found = watch?.stop();
           if (unrecorded) {

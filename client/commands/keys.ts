@@ -20,13 +20,15 @@ export function keysCommands(session: Session): Command {
         const { keystore } = loadEncryption(ctx.env, ctx.store().keys);
         const { rewrapped, unchanged, failed } = await keystore.rewrapAll();
         const { words } = ctx;
+        // Where a missing master key is to be listed: the variable, or the file, this process read.
+        const masterKeysFrom = keystore.sources.masterKeys;
         ctx.out.result({ rewrapped, unchanged, failed, store: ctx.store().describe() }, () =>
           fields([
             [words.say('heading.store'), storeWords(ctx.store().location, words)],
             [words.say('heading.rewrapped'), rewrapped.length ? words.say('keys.rewrapped', { count: words.count(rewrapped.length), keys: rewrapped.join(', ') }) : words.say('keys.none')],
             [words.say('heading.already-current'), words.count(unchanged)],
-            [words.say('heading.not-rewrapped'), failed.map((f) => failureWords(f, words)).join(words.say('punctuation.list')) || words.say('keys.none')],
-            [words.say('heading.next'), words.say(failed.length ? 'keys.next.list-master-keys' : 'keys.next.retire-older')],
+            [words.say('heading.not-rewrapped'), failed.map((f) => failureWords(f, masterKeysFrom, words)).join(words.say('punctuation.list')) || words.say('keys.none')],
+            [words.say('heading.next'), words.say(failed.length ? 'keys.next.list-master-keys' : 'keys.next.retire-older', { masterKeysFrom })],
           ]),
         );
         // Retiring a master key now would lose these keys' campaigns: say so with the exit code too.
@@ -43,6 +45,7 @@ export function storeWords(location: StoreLocation, words: CliWords): string {
 }
 
 /** Why a data key was not rewrapped, from its code; the keystore's own sentence, quoted, for a failure it did not name. */
-function failureWords(failure: RewrapFailure, words: CliWords): string {
-  return words.sayOr(`keys.not-rewrapped.${failure.code}`, words.say('keys.not-rewrapped.other', failure), failure);
+function failureWords(failure: RewrapFailure, masterKeysFrom: string, words: CliWords): string {
+  const values = { ...failure, masterKeysFrom };
+  return words.sayOr(`keys.not-rewrapped.${failure.code}`, words.say('keys.not-rewrapped.other', values), values);
 }

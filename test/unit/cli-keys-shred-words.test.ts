@@ -1,7 +1,7 @@
 // `keys rewrap` and `campaign shred` speak the officer's language like every other command: their
 // labels, what became of each key, what shredding leaves behind, and the refusal of an unconfirmed
 // shred, from templates/cli.yaml. `--json` stays as it was, for scripts.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -63,8 +63,22 @@ describe('dossier keys rewrap in French', () => {
     await new KeyStore(openLocalStore(dirs).keys, parseMasterKeys(generateMasterKeySpec('olda'))).encryptionKey('campaign-x');
     const { stdout } = await run(['--lang', 'fr', 'keys', 'rewrap', '--json'], { ...env, DOSSIER_MASTER_KEYS: generateMasterKeySpec('newb') });
     expect(JSON.parse(stdout).failed).toEqual([
-      { keyId: 'campaign-x', masterKeyId: 'olda', code: 'MasterKeyMissing', problem: 'data key "campaign-x" is wrapped by master key "olda", which is not configured' },
+      { keyId: 'campaign-x', masterKeyId: 'olda', code: 'MasterKeyMissing', problem: expect.stringMatching(/^data key "campaign-x" is wrapped by master key "olda", which is not configured: this process reads its master keys from DOSSIER_MASTER_KEYS;/) },
     ]);
+  });
+
+  it('names the file the master keys were read from, where the missing one is to be listed, in English and French', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'cli-keys-file-'));
+    const { dirs, env } = keysIn(scratch);
+    await new KeyStore(openLocalStore(dirs).keys, parseMasterKeys(generateMasterKeySpec('olda'))).encryptionKey('campaign-x');
+    const file = join(scratch, 'master.keys');
+    writeFileSync(file, generateMasterKeySpec('newb'));
+    const en = await run(['keys', 'rewrap'], { ...env, DOSSIER_MASTER_KEYS_FILE: file });
+    expect(en.stdout).toContain(`data key "campaign-x" is wrapped by master key "olda", which is not configured in DOSSIER_MASTER_KEYS_FILE (${file})`);
+    expect(en.stdout).toContain(`list the master keys named above in DOSSIER_MASTER_KEYS_FILE (${file})`);
+    const fr = await run(['--lang', 'fr', 'keys', 'rewrap'], { ...env, DOSSIER_MASTER_KEYS_FILE: file });
+    expect(fr.stdout).toContain(`qui n’est pas configurée dans DOSSIER_MASTER_KEYS_FILE (${file})`);
+    expect(fr.stdout).toContain(`indiquez les clés maîtresses nommées ci-dessus dans DOSSIER_MASTER_KEYS_FILE (${file})`);
   });
 });
 

@@ -55,6 +55,8 @@ describe('the payload codec', () => {
     const dataConverter = { payloadConverter: new DefaultPayloadConverter(), failureConverter, payloadCodecs: [codec] };
     const context = { type: 'activity', workflowId: 'engagement:gamma:zoom' } as never;
     const failure = ApplicationFailure.create({ message: 'relay said 550 for privacy@zoom.test', details: [{ contact: 'privacy@zoom.test' }] });
+    // The campaign's key is made as it starts (its input is encrypted), before any failure of it.
+    await keystore.encryptionKey(campaignKeyId('gamma'));
 
     // While the key lives, the failure's parts are encrypted, and the mark is not kept inside them.
     const sealed = await encodeErrorToFailure(dataConverter, failure, context);
