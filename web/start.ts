@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { connectLazily, type LazyConnection } from '../client/connection';
 import { checkSharedStoreSettings, sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
 import { dataDir } from '../config/local-folders';
+import { ConfigError } from '../config/temporal';
+import { parseIntakeConfig } from '../intake/config';
 import { DEFAULT_WEB_PORT, isLoopback, isLoopbackUrl, parseWebConfig, WebConfigError } from './config';
 import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
 import { startWebServer, type WebServer } from './server';
@@ -29,6 +31,7 @@ export async function startWorkspaceAlone(
   // The store and the keys are opened on first use: a wrong DATABASE_URL or a missing master key
   // would otherwise start a workspace whose every page fails. Refused here, with the variable named.
   checkSharedStoreSettings(env);
+  checkHoldingPenSettings(env);
   const store = sharedStoreOnce(env);
   const connection = connectLazily(env, { keys: () => store().keys });
   const closeRest = async () => {
@@ -46,6 +49,19 @@ export async function startWorkspaceAlone(
       await closeRest();
     },
   };
+}
+
+/**
+ * The holding pen's pages read the case mailbox with the intake's settings, opened at each request: a
+ * cluster host (DATABASE_URL) that names no mailbox, or a malformed DOSSIER_IMAP_URL, would start a
+ * workspace whose every /held/ page fails. Read once here instead, so the workspace does not start.
+ */
+function checkHoldingPenSettings(env: NodeJS.ProcessEnv): void {
+  try {
+    parseIntakeConfig(env);
+  } catch (err) {
+    throw err instanceof ConfigError ? new WebConfigError(err.problems) : err;
+  }
 }
 
 /** `store`: the process's, which its caller closes (see `startWebServer`); absent, the server's own. */
