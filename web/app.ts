@@ -378,10 +378,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
    */
   const signInFailed = (c: Context<WebEnv>, err: unknown, messageKey: string, status: 400 | 502 | 503) => {
     const reference = randomBytes(4).toString('hex').toUpperCase();
-    // The provider's answer (a locked account, a cancelled consent) says it all, on one line; a
-    // provider out of reach, or a fault here, keeps its stack.
+    // The provider's answer (a locked account, a cancelled consent) says it all, on one line; so does
+    // a provider out of reach (SignInError names it and why); a fault here keeps its stack.
     const words = providerWords(err);
-    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${words}${words ? loggable(String(err)) : loggableError(err)}`);
+    const said = words ? loggable(String(err)) : err instanceof SignInError ? `${err.code}: ${loggable(err.message)}` : loggableError(err);
+    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${words}${said}`);
     const language = c.get('language');
     const detail = views.text(language, 'error.sign-in-reference', { reference });
     return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey, detail, detailWorded: true }), status);

@@ -68,6 +68,17 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
     );
   }
   const issuer = required('DOSSIER_OIDC_ISSUER', "the identity provider's issuer URL, e.g. https://login.regulator.example");
+  if (issuer) {
+    // Sign-in's tokens and codes cross this link: TLS anywhere but on this machine (the development provider).
+    if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(issuer) || !canParseUrl(issuer)) {
+      problems.push(`DOSSIER_OIDC_ISSUER: "${issuer}" must be the identity provider's https:// issuer URL, e.g. https://login.regulator.example`);
+    } else if (issuer.startsWith('http:') && !isLoopback(hostnameOf(issuer))) {
+      problems.push(
+        `DOSSIER_OIDC_ISSUER: "${issuer}" is plain HTTP on a network address, where the sign-in's codes and tokens would travel unencrypted: ` +
+          "name the provider's https:// issuer, or keep it on 127.0.0.1 for development",
+      );
+    }
+  }
   const clientId = required('DOSSIER_OIDC_CLIENT_ID', 'the client id the identity provider gave the workspace');
   const clientSecret = required('DOSSIER_OIDC_CLIENT_SECRET', "the workspace's client secret (or DOSSIER_OIDC_CLIENT_SECRET_FILE)");
   const sessionSecret = required('DOSSIER_SESSION_SECRET', 'at least 32 random characters (openssl rand -base64 32), or DOSSIER_SESSION_SECRET_FILE');
@@ -97,6 +108,15 @@ function hostnameOf(url: string): string {
     return new URL(url).hostname;
   } catch {
     return '';
+  }
+}
+
+function canParseUrl(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -4,6 +4,7 @@
 import * as client from 'openid-client';
 import { LIMITS } from '../workflows/text-rules';
 import { rolesFromClaim } from './access';
+import { isLoopbackUrl } from './config';
 import type { PendingSignIn, SignedInUser } from './session';
 
 export interface SignInSettings {
@@ -72,8 +73,9 @@ export class OidcSignIn {
 
   private configuration(): Promise<client.Configuration> {
     const { issuer, clientId, clientSecret } = this.settings;
-    // Plain http only for a provider on this machine (the development one); anywhere else, TLS.
-    const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(issuer);
+    // Plain http only for a provider on this machine (the development one); anywhere else, TLS
+    // (parseWebConfig refuses a plain-http issuer on the network at start, by the same rule).
+    const loopback = issuer.startsWith('http:') && isLoopbackUrl(issuer);
     this.discovered ??= client
       .discovery(new URL(issuer), clientId, clientSecret, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined)
       .then((config) => {
@@ -82,7 +84,7 @@ export class OidcSignIn {
       })
       .catch((err: unknown) => {
         this.discovered = undefined; // try again on the next sign-in, the provider may be starting
-        throw new SignInError(`cannot reach the identity provider at ${issuer}: ${(err as Error).message}`, { cause: err });
+        throw new SignInError(`cannot reach the identity provider at ${issuer}: ${reasonOf(err)}`, { cause: err });
       });
     return this.discovered;
   }
@@ -210,6 +212,18 @@ export class OidcSignIn {
     const info = await client.fetchUserInfo(config, accessToken, subject);
     return { ...idClaims, ...info };
   }
+}
+
+/**
+ * An error's message with its causes': fetch says only "fetch failed", and the reason (a refused
+ * connection, an unknown host, a bad port) is in its cause, which the log's one line must carry.
+ */
+function reasonOf(err: unknown): string {
+  const said: string[] = [];
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause.message && !said.some((s) => s.includes(cause.message))) said.push(cause.message);
+  }
+  return said.join(': ') || String(err);
 }
 
 /**
