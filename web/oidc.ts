@@ -4,7 +4,7 @@
 import * as client from 'openid-client';
 import { LIMITS } from '../workflows/text-rules';
 import { rolesFromClaim } from './access';
-import { isLoopbackUrl } from './config';
+import { DEFAULT_OIDC_SCOPES, isLoopbackUrl } from './config';
 import type { PendingSignIn, SignedInUser } from './session';
 
 export interface SignInSettings {
@@ -15,6 +15,8 @@ export interface SignInSettings {
   redirectUri: string;
   /** The claim that lists a user's roles (default `dossier_roles`). */
   rolesClaim: string;
+  /** The scopes asked for, space-separated (default DEFAULT_OIDC_SCOPES). */
+  scopes?: string;
 }
 
 export class SignInError extends Error {
@@ -110,7 +112,7 @@ export class OidcSignIn {
     };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.settings.redirectUri,
-      scope: 'openid profile email dossier',
+      scope: this.settings.scopes ?? DEFAULT_OIDC_SCOPES,
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       state: pending.state,

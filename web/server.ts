@@ -66,6 +66,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       clientSecret: config.clientSecret,
       redirectUri: `${config.publicUrl}/auth/callback`,
       rolesClaim: config.rolesClaim,
+      scopes: config.scopes,
     }),
     dossier: async () => new DossierClient(await client(), clientOptions),
     // The ledger and MAIL_FROM's domain, where a letter copy put back is checked against the letter

@@ -6,6 +6,7 @@ import { freePort } from '../../infra/ports';
 import { createWebApp } from '../../web/app';
 import { parseWebConfig } from '../../web/config';
 import { OidcSignIn } from '../../web/oidc';
+import { DEFAULT_DEV_USERS, startDevIdentityProvider } from '../../web/dev-identity-provider';
 
 const secret = 'a-test-session-secret-of-at-least-32-characters';
 const required = { DOSSIER_OIDC_ISSUER: 'https://id.example', DOSSIER_OIDC_CLIENT_ID: 'd', DOSSIER_OIDC_CLIENT_SECRET: 's', DOSSIER_SESSION_SECRET: secret };
@@ -52,5 +53,28 @@ describe('a sign-in while the identity provider cannot be reached', () => {
     const lines = written.join('\n').split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^web: GET /login: sign-in failed, reference ${reference}: SignInError: cannot reach the identity provider at ${issuer.replaceAll('.', '\\.')}: .*ECONNREFUSED`));
+  });
+});
+
+// A provider that refuses a scope it does not know (Keycloak, Okta and Entra ID answer invalid_scope)
+// would refuse every sign-in that asks for `dossier`: the scopes asked for are a setting.
+describe('DOSSIER_OIDC_SCOPES', () => {
+  it('asks for openid profile email dossier unless set, and takes the scopes given, openid among them', () => {
+    expect(parseWebConfig(required).scopes).toBe('openid profile email dossier');
+    expect(parseWebConfig({ ...required, DOSSIER_OIDC_SCOPES: '  openid   profile email ' }).scopes).toBe('openid profile email');
+    expect(() => parseWebConfig({ ...required, DOSSIER_OIDC_SCOPES: 'profile email' })).toThrow(/DOSSIER_OIDC_SCOPES: "profile email" must include openid/);
+    expect(() => parseWebConfig({ ...required, DOSSIER_OIDC_SCOPES: 'openid "roles"' })).toThrow(/DOSSIER_OIDC_SCOPES: .* space-separated scope names/);
+  });
+
+  it('are the scopes the sign-in asks the provider for', async () => {
+    const idp = await startDevIdentityProvider({ users: DEFAULT_DEV_USERS, redirectUris: ['http://127.0.0.1:8300/auth/callback'] });
+    try {
+      const settings = { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: 'http://127.0.0.1:8300/auth/callback', rolesClaim: 'dossier_roles' };
+      const asked = async (scopes?: string) => (await new OidcSignIn({ ...settings, ...(scopes ? { scopes } : {}) }).begin('/campaigns', 'en')).url.searchParams.get('scope');
+      expect(await asked()).toBe('openid profile email dossier');
+      expect(await asked('openid profile email')).toBe('openid profile email');
+    } finally {
+      await idp.stop();
+    }
   });
 });
