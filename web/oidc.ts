@@ -205,7 +205,7 @@ export class OidcSignIn {
       // for another subject means the same. Anything else (no answer, a 5xx) is the provider out of reach.
       if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant') throw new SignInWithdrawn(`the identity provider refused the session's refresh token: ${err.error_description ?? err.error}`, { cause: err });
       if ((err as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw new SignInWithdrawn('the identity provider names another subject', { cause: err });
-      throw new SignInError(`cannot re-check the roles at the identity provider: ${(err as Error).message}`, { cause: err });
+      throw new SignInError(`cannot re-check the roles at the identity provider: ${reasonOf(err)}`, { cause: err });
     }
   }
 
