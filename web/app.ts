@@ -20,6 +20,7 @@ import { authorityReading } from '../client/authority-names';
 import { MAX_LETTER_COPY_BYTES } from '../client/letter-copy';
 import { errorCode } from '../workflows/errors';
 import { refusalDetails } from '../workflows/refusals';
+import { storeFault } from '../client/shared-store';
 import { ID_PATTERN, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
@@ -69,6 +70,8 @@ export interface WebDeps {
   now?: () => Date;
   /** Rows per page of a campaign's board (default 100). */
   boardPageSize?: number;
+  /** The setting that names the shared store (`storeSettingOf`), for the log line saying it did not answer. */
+  storeSetting?: string;
 }
 
 export interface HoldingPen {
@@ -175,6 +178,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const ownRefreshes = deps.tokenRefreshes ? undefined : inProcessRefreshes();
   const recheck = recheckOncePerToken(deps.signIn, deps.tokenRefreshes ?? (() => ownRefreshes!), sealer, rolesCheckMs);
   const app = new Hono<WebEnv>();
+  const storeFaultWords = (fault: Error) => `the shared store (${deps.storeSetting ?? 'DATABASE_URL'}) cannot be reached: ${loggable(fault.message)}`;
 
   app.use('*', async (c, next) => {
     const now = Date.now();
@@ -264,8 +268,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('sessionChanged', (!session || rolesChanged) && !unavailable && !providerUnreachable);
     c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
-      console.error(`web: ${requestLine(c)}: ${unavailableFor}: ${loggableError(unavailable)}`);
-      c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
+      const fault = storeFault(unavailable);
+      console.error(`web: ${requestLine(c)}: ${unavailableFor}: ${fault ? storeFaultWords(fault) : loggableError(unavailable)}`);
+      c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: fault ? 'error.store-unavailable' : 'error.unavailable' }), 503);
     } else if (providerUnreachable) c.res = signInFailed(c, providerUnreachable, 'error.sign-in-unreachable', 503);
     else if (askSilently) {
       const asked = await askRolesSilently(c, session!);
@@ -380,10 +385,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
    */
   const signInFailed = (c: Context<WebEnv>, err: unknown, messageKey: string, status: 400 | 502 | 503) => {
     const reference = randomBytes(4).toString('hex').toUpperCase();
-    // The provider's answer (a locked account, a cancelled consent) says it all, on one line; a
-    // provider out of reach, or a fault here, keeps its stack.
+    // The provider's answer (a locked account, a cancelled consent) says it all, on one line; so does
+    // a provider out of reach (SignInError names it and why); a fault here keeps its stack.
     const words = providerWords(err);
-    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${words}${words ? loggable(String(err)) : loggableError(err)}`);
+    const said = words ? loggable(String(err)) : err instanceof SignInError ? `${err.code}: ${loggable(err.message)}` : loggableError(err);
+    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${words}${said}`);
     const language = c.get('language');
     const detail = views.text(language, 'error.sign-in-reference', { reference });
     return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey, detail, detailWorded: true }), status);
@@ -615,6 +621,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (err instanceof DossierClientError && err.code === ClientErrorCode.NoWorker) {
       console.error(`web: ${requestLine(c)}: ${loggable(err.message)}`);
       return c.html(page(c, 'error', { title: views.text(language, 'error.no-worker.title'), messageKey: 'error.no-worker', typed: typedFields(c, views) }), 503);
+    }
+    // The shared store out of reach (PostgreSQL down, or its schema not reachable to migrate) is not
+    // the case server: the page and the log's one line say which, so nobody restarts Temporal for it.
+    const fault = storeFault(err);
+    if (fault) {
+      console.error(`web: ${requestLine(c)}: ${storeFaultWords(fault)}`);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.store-unavailable' }), 503);
     }
     if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);

@@ -11,6 +11,8 @@ export interface WebConfig {
   clientId: string;
   clientSecret: string;
   rolesClaim: string;
+  /** The scopes sign-in asks for (DOSSIER_OIDC_SCOPES; default DEFAULT_OIDC_SCOPES). */
+  scopes?: string;
   sessionSecret: string;
   /** Hours a sign-in lasts. */
   sessionHours: number;
@@ -29,6 +31,12 @@ export class WebConfigError extends Error {
 }
 
 export const DEFAULT_WEB_PORT = 8300;
+/**
+ * `dossier` names the scope under which the development provider (and a provider set up as README's
+ * "Sign-in" says) releases the roles claim; a provider that releases it otherwise, and refuses a
+ * scope it does not know, is given DOSSIER_OIDC_SCOPES without it.
+ */
+export const DEFAULT_OIDC_SCOPES = 'openid profile email dossier';
 export const DEFAULT_ROLES_CHECK_MINUTES = 5;
 
 export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
@@ -68,6 +76,24 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
     );
   }
   const issuer = required('DOSSIER_OIDC_ISSUER', "the identity provider's issuer URL, e.g. https://login.regulator.example");
+  if (issuer) {
+    // Sign-in's tokens and codes cross this link: TLS anywhere but on this machine (the development provider).
+    if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(issuer) || !canParseUrl(issuer)) {
+      problems.push(`DOSSIER_OIDC_ISSUER: "${issuer}" must be the identity provider's https:// issuer URL, e.g. https://login.regulator.example`);
+    } else if (issuer.startsWith('http:') && !isLoopback(hostnameOf(issuer))) {
+      problems.push(
+        `DOSSIER_OIDC_ISSUER: "${issuer}" is plain HTTP on a network address, where the sign-in's codes and tokens would travel unencrypted: ` +
+          "name the provider's https:// issuer, or keep it on 127.0.0.1 for development",
+      );
+    }
+  }
+  const scopes = (env.DOSSIER_OIDC_SCOPES?.trim() || DEFAULT_OIDC_SCOPES).split(/\s+/).join(' ');
+  // RFC 6749 §3.3: scope tokens are printable ASCII without space, quote or backslash.
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scopes)) {
+    problems.push(`DOSSIER_OIDC_SCOPES: "${env.DOSSIER_OIDC_SCOPES}" must be space-separated scope names, e.g. openid profile email`);
+  } else if (!scopes.split(' ').includes('openid')) {
+    problems.push(`DOSSIER_OIDC_SCOPES: "${scopes}" must include openid (without it the provider gives no ID token), e.g. openid profile email`);
+  }
   const clientId = required('DOSSIER_OIDC_CLIENT_ID', 'the client id the identity provider gave the workspace');
   const clientSecret = required('DOSSIER_OIDC_CLIENT_SECRET', "the workspace's client secret (or DOSSIER_OIDC_CLIENT_SECRET_FILE)");
   const sessionSecret = required('DOSSIER_SESSION_SECRET', 'at least 32 random characters (openssl rand -base64 32), or DOSSIER_SESSION_SECRET_FILE');
@@ -85,6 +111,7 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
     clientId,
     clientSecret,
     rolesClaim: env.DOSSIER_OIDC_ROLES_CLAIM?.trim() || 'dossier_roles',
+    scopes,
     sessionSecret,
     sessionHours,
     rolesCheckMinutes,
@@ -97,6 +124,15 @@ function hostnameOf(url: string): string {
     return new URL(url).hostname;
   } catch {
     return '';
+  }
+}
+
+function canParseUrl(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -4,6 +4,7 @@
 import * as client from 'openid-client';
 import { LIMITS } from '../workflows/text-rules';
 import { rolesFromClaim } from './access';
+import { DEFAULT_OIDC_SCOPES, isLoopbackUrl } from './config';
 import type { PendingSignIn, SignedInUser } from './session';
 
 export interface SignInSettings {
@@ -14,6 +15,8 @@ export interface SignInSettings {
   redirectUri: string;
   /** The claim that lists a user's roles (default `dossier_roles`). */
   rolesClaim: string;
+  /** The scopes asked for, space-separated (default DEFAULT_OIDC_SCOPES). */
+  scopes?: string;
 }
 
 export class SignInError extends Error {
@@ -72,8 +75,9 @@ export class OidcSignIn {
 
   private configuration(): Promise<client.Configuration> {
     const { issuer, clientId, clientSecret } = this.settings;
-    // Plain http only for a provider on this machine (the development one); anywhere else, TLS.
-    const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(issuer);
+    // Plain http only for a provider on this machine (the development one); anywhere else, TLS
+    // (parseWebConfig refuses a plain-http issuer on the network at start, by the same rule).
+    const loopback = issuer.startsWith('http:') && isLoopbackUrl(issuer);
     this.discovered ??= client
       .discovery(new URL(issuer), clientId, clientSecret, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined)
       .then((config) => {
@@ -82,7 +86,7 @@ export class OidcSignIn {
       })
       .catch((err: unknown) => {
         this.discovered = undefined; // try again on the next sign-in, the provider may be starting
-        throw new SignInError(`cannot reach the identity provider at ${issuer}: ${(err as Error).message}`, { cause: err });
+        throw new SignInError(`cannot reach the identity provider at ${issuer}: ${reasonOf(err)}`, { cause: err });
       });
     return this.discovered;
   }
@@ -108,7 +112,7 @@ export class OidcSignIn {
     };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.settings.redirectUri,
-      scope: 'openid profile email dossier',
+      scope: this.settings.scopes ?? DEFAULT_OIDC_SCOPES,
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       state: pending.state,
@@ -201,7 +205,7 @@ export class OidcSignIn {
       // for another subject means the same. Anything else (no answer, a 5xx) is the provider out of reach.
       if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant') throw new SignInWithdrawn(`the identity provider refused the session's refresh token: ${err.error_description ?? err.error}`, { cause: err });
       if ((err as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw new SignInWithdrawn('the identity provider names another subject', { cause: err });
-      throw new SignInError(`cannot re-check the roles at the identity provider: ${(err as Error).message}`, { cause: err });
+      throw new SignInError(`cannot re-check the roles at the identity provider: ${reasonOf(err)}`, { cause: err });
     }
   }
 
@@ -210,6 +214,18 @@ export class OidcSignIn {
     const info = await client.fetchUserInfo(config, accessToken, subject);
     return { ...idClaims, ...info };
   }
+}
+
+/**
+ * An error's message with its causes': fetch says only "fetch failed", and the reason (a refused
+ * connection, an unknown host, a bad port) is in its cause, which the log's one line must carry.
+ */
+function reasonOf(err: unknown): string {
+  const said: string[] = [];
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause.message && !said.some((s) => s.includes(cause.message))) said.push(cause.message);
+  }
+  return said.join(': ') || String(err);
 }
 
 /**

@@ -16,7 +16,7 @@ import { createWebApp, loggable } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
 import { refusedFormsFrom, revokedSessionsFrom, tokenRefreshesFrom } from '../client/revoked-sessions';
-import { sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
+import { sharedStoreOnce, storeSettingOf, type SharedStoreOnce } from '../client/shared-store';
 
 /** How long a stop waits for the requests in hand before it closes their connections. */
 export const STOP_GRACE_MS = 10_000;
@@ -66,6 +66,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       clientSecret: config.clientSecret,
       redirectUri: `${config.publicUrl}/auth/callback`,
       rolesClaim: config.rolesClaim,
+      scopes: config.scopes,
     }),
     dossier: async () => new DossierClient(await client(), clientOptions),
     // The ledger and MAIL_FROM's domain, where a letter copy put back is checked against the letter
@@ -91,6 +92,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     refusedForms: refusedFormsFrom(store),
     now: options.now,
     boardPageSize: options.boardPageSize,
+    storeSetting: storeSettingOf(env),
   });
   // A listen that fails (a taken port) rejects here: unlistened, its 'error' event ended the process.
   const server: ServerType = await new Promise<ServerType>((resolve, reject) => {

@@ -8,6 +8,9 @@ import { dirname, join } from 'node:path';
 import { connectLazily, type LazyConnection } from '../client/connection';
 import { checkSharedStoreSettings, sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
 import { dataDir } from '../config/local-folders';
+import { DossierError } from '../workflows/errors';
+import { ConfigError } from '../config/temporal';
+import { parseIntakeConfig } from '../intake/config';
 import { DEFAULT_WEB_PORT, isLoopback, isLoopbackUrl, parseWebConfig, WebConfigError } from './config';
 import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
 import { startWebServer, type WebServer } from './server';
@@ -28,13 +31,25 @@ export async function startWorkspaceAlone(
 ): Promise<RunningWorkspace> {
   // The store and the keys are opened on first use: a wrong DATABASE_URL or a missing master key
   // would otherwise start a workspace whose every page fails. Refused here, with the variable named.
-  checkSharedStoreSettings(env);
+  const onCluster = checkSharedStoreSettings(env);
+  checkHoldingPenSettings(env);
   const store = sharedStoreOnce(env);
   const connection = connectLazily(env, { keys: () => store().keys });
   const closeRest = async () => {
     await connection.close();
     await store.close();
   };
+  // A cluster's database reached (and its schema migrated) before Ready, as the worker does: started
+  // without it, every page would answer 503. Once started, pages say the store is out of reach while
+  // it is, and work again when it answers (the schema is tried again at the next request).
+  if (onCluster) {
+    await store()
+      .ready()
+      .catch(async (err: unknown) => {
+        await closeRest();
+        throw storeNotReady(err);
+      });
+  }
   const workspace = await startWorkspaceFor(connection, env, log, store).catch(async (err: unknown) => {
     await closeRest();
     throw err;
@@ -46,6 +61,34 @@ export async function startWorkspaceAlone(
       await closeRest();
     },
   };
+}
+
+/**
+ * The holding pen's pages read the case mailbox with the intake's settings, opened at each request: a
+ * cluster host (DATABASE_URL) that names no mailbox, or a malformed DOSSIER_IMAP_URL, would start a
+ * workspace whose every /held/ page fails. Read once here instead, so the workspace does not start.
+ */
+function checkHoldingPenSettings(env: NodeJS.ProcessEnv): void {
+  try {
+    parseIntakeConfig(env);
+  } catch (err) {
+    throw err instanceof ConfigError ? new WebConfigError(err.problems) : err;
+  }
+}
+
+/**
+ * PostgreSQL did not answer, refused the user, or the schema could not be created or migrated: one
+ * line naming the variable, in the worker's words (worker/start-up-errors.ts `storeNotReady`, which
+ * web/ may not import). Its message already carries the URL masked (store/postgres.ts).
+ */
+function storeNotReady(cause: unknown): DossierError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new DossierError(
+    'WorkspaceStartFailed',
+    `DATABASE_URL: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}; check that PostgreSQL runs there and lets this user in, ` +
+      "or set DATABASE_URL (or DATABASE_URL_FILE) to the cluster's database",
+    { cause },
+  );
 }
 
 /** `store`: the process's, which its caller closes (see `startWebServer`); absent, the server's own. */

@@ -49,6 +49,33 @@ describe('npm run web with a bad shared-store setting', () => {
     const env = { ...(await base()), DATABASE_URL: 'postgres://dossier@127.0.0.1:1/dossier' };
     expect(await refusal(env)).toMatch(/No master key: .*set DOSSIER_MASTER_KEYS or DOSSIER_MASTER_KEYS_FILE/);
   });
+
+  // Its holding pen reads the case mailbox: on a cluster host there is no local Maildir the embedded
+  // mail sink fills, so /held/* pages would each fail with the intake's configuration error.
+  it('refuses a shared store with no case mailbox named, naming DOSSIER_IMAP_URL and DOSSIER_MAILDIR', async () => {
+    const env = { ...(await base()), DATABASE_URL: 'postgres://dossier@127.0.0.1:1/dossier', DOSSIER_MASTER_KEYS: generateMasterKeySpec('c1') };
+    expect(await refusal(env)).toMatch(/^Invalid workspace configuration:\n  - DOSSIER_IMAP_URL is required with DATABASE_URL .*or name the Maildir to read in DOSSIER_MAILDIR$/);
+  });
+
+  // As the worker does (README, "Workers on several hosts"): a process manager starts it again, and a
+  // workspace that started would answer every page 503 until the database came.
+  it('refuses a DATABASE_URL where no PostgreSQL answers, naming it with its password masked', async () => {
+    const env = {
+      ...(await base()),
+      DATABASE_URL: 'postgres://dossier:s3cret@127.0.0.1:1/dossier',
+      DOSSIER_MASTER_KEYS: generateMasterKeySpec('c1'),
+      DOSSIER_MAILDIR: join(scratch, 'mailbox'),
+    };
+    const message = await refusal(env);
+    expect(message).toMatch(/^DATABASE_URL: cannot create or migrate Dossier's schema in postgres:\/\/dossier:\*\*\*@127\.0\.0\.1:1\/dossier: connect ECONNREFUSED 127\.0\.0\.1:1; check that PostgreSQL runs there/);
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses a malformed DOSSIER_IMAP_URL at start, naming it', async () => {
+    const env = { ...(await base()), DOSSIER_IMAP_URL: 'https://imap.regulator.example', DOSSIER_MASTER_KEYS: generateMasterKeySpec('c1') };
+    expect(await refusal(env)).toMatch(/DOSSIER_IMAP_URL: must be a URL such as imaps:/);
+  });
 });
 
 describe('npm run web facing the network without an identity provider', () => {
