@@ -83,3 +83,16 @@ export function describeIntakeConfig(config: IntakeConfig): string {
   const senders = config.authservId ? `senders verified by ${config.authservId}` : 'senders taken at their From (DOSSIER_MAIL_AUTHSERV_ID unset)';
   return `case mailbox ${config.caseMailbox} read from ${where}; ${senders}; recorded as ${config.identity}`;
 }
+
+/** The intake's port when `npm start` chooses it (the worker's is 9464): the one an operator is shown. */
+export const INTAKE_METRICS_PORT = 9465;
+
+/**
+ * The start-up line about `/metrics`. Off unless asked for, as the worker's: an operator who expected
+ * a scrape target learns why there is none.
+ */
+export function intakeMetricsLine(metricsAddress: string | undefined): string {
+  return metricsAddress
+    ? `Intake metrics       http://${metricsAddress}/metrics`
+    : `Intake metrics       off (set DOSSIER_INTAKE_METRICS_ADDRESS, e.g. 0.0.0.0:${INTAKE_METRICS_PORT}, to serve /metrics)`;
+}
