@@ -6,7 +6,7 @@ import { Runtime } from '@temporalio/worker';
 import { ConfigError } from '../config/temporal';
 import { unreadSettingWarnings } from '../config/unread-settings';
 import { installTelemetry, metricsAddressFrom } from '../worker/telemetry';
-import { describeIntakeConfig, intakeMetricsLine } from './config';
+import { describeIntakeConfig, intakeConfigWarnings, intakeMetricsLine } from './config';
 import { openIntake } from './open';
 
 async function main(): Promise<void> {
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   // Before the configuration is checked, as the worker does: a misspelt name may be why a setting it
   // refuses is missing. Spawned by `npm start`, whose own start named them once already.
   if (!watchesParent) for (const line of unreadSettingWarnings(process.env)) console.warn(line);
+  for (const line of intakeConfigWarnings(process.env)) console.warn(line);
   // Its own Prometheus endpoint (the SDK runtime's exporter, as the worker's): the intake is a process apart.
   const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS');
   if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', shutdownSignals: [] });
