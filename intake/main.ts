@@ -6,7 +6,7 @@ import { Runtime } from '@temporalio/worker';
 import { ConfigError } from '../config/temporal';
 import { unreadSettingWarnings } from '../config/unread-settings';
 import { installTelemetry, metricsAddressFrom } from '../worker/telemetry';
-import { describeIntakeConfig, intakeConfigWarnings, intakeMetricsLine } from './config';
+import { describeIntakeConfig, INTAKE_METRICS_PORT, intakeConfigWarnings, intakeMetricsLine } from './config';
 import { openIntake } from './open';
 
 async function main(): Promise<void> {
@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   if (!watchesParent) for (const line of unreadSettingWarnings(process.env)) console.warn(line);
   for (const line of intakeConfigWarnings(process.env)) console.warn(line);
   // Its own Prometheus endpoint (the SDK runtime's exporter, as the worker's): the intake is a process apart.
-  const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS');
-  if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', shutdownSignals: [] });
+  const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS', INTAKE_METRICS_PORT);
+  if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', examplePort: INTAKE_METRICS_PORT, shutdownSignals: [] });
   const opened = await openIntake(process.env, (line) => console.log(line), undefined, metricsAddress ? Runtime.instance().metricMeter : undefined);
   console.log(`Intake               ${describeIntakeConfig(opened.config)}`);
   console.log(intakeMetricsLine(metricsAddress));

@@ -2,6 +2,7 @@
 // intake and the workspace as processes of their own (each stops at a refused setting right after),
 // the CLI in its officer's language on stderr, where `--json` output is not disturbed.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../client/cli';
@@ -46,5 +47,26 @@ describe('the intake’s metrics endpoint', () => {
     const { intakeMetricsLine } = await import('../../intake/config');
     expect(intakeMetricsLine(undefined)).toBe('Intake metrics       off (set DOSSIER_INTAKE_METRICS_ADDRESS, e.g. 0.0.0.0:9465, to serve /metrics)');
     expect(intakeMetricsLine('127.0.0.1:9465')).toBe('Intake metrics       http://127.0.0.1:9465/metrics');
+  });
+
+  it('suggests the intake’s own port, not the worker’s, when DOSSIER_INTAKE_METRICS_ADDRESS is refused', () => {
+    const { stderr, status } = run('intake/main.ts', { DOSSIER_INTAKE_METRICS_ADDRESS: 'localhost:9465' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('DOSSIER_INTAKE_METRICS_ADDRESS: "localhost:9465" must name an IP address of this host, not a host name, e.g. 127.0.0.1:9465 or 0.0.0.0:9465');
+    expect(run('intake/main.ts', { DOSSIER_INTAKE_METRICS_ADDRESS: 'nope' }).stderr).toContain('must be host:port, e.g. 127.0.0.1:9465');
+  });
+
+  it('suggests the intake’s own port when the one DOSSIER_INTAKE_METRICS_ADDRESS names is taken', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as { port: number };
+    try {
+      const { stderr, status } = run('intake/main.ts', { DOSSIER_INTAKE_METRICS_ADDRESS: `127.0.0.1:${port}` });
+      expect(status).toBe(1);
+      expect(stderr).toContain(`DOSSIER_INTAKE_METRICS_ADDRESS: cannot serve metrics on 127.0.0.1:${port}`);
+      expect(stderr).toContain('e.g. 0.0.0.0:9465,');
+    } finally {
+      holder.close();
+    }
   });
 });
