@@ -22,6 +22,7 @@ import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refu
 import { refusalSentence, wordedRefusal } from './refusal-words';
 import { cliWording } from './timeline-words';
 import { withEmbeddedProfile } from '../config/embedded-profile';
+import { unreadSettings } from '../config/unread-settings';
 import type { Language } from '../workflows/types';
 
 /** Exit codes, so scripts can tell a typo from a refusal from an outage. */
@@ -70,6 +71,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     process.stderr.write(`dossier: ${(err as Error).message}\n`);
     return EXIT.usage;
+  }
+  // On stderr, as the worker names them at its start: `--json` output on stdout stays parseable.
+  const words = cliWords(language);
+  for (const { name, closest } of unreadSettings(env)) {
+    process.stderr.write(`dossier: ${closest ? words.say('warning.unread-setting-closest', { name, closest }) : words.say('warning.unread-setting', { name })}\n`);
   }
   // With no server named, the embedded set-up that `npm start` runs, wherever its ports are.
   const session = new Session(await withEmbeddedProfile(env), language);

@@ -2,6 +2,8 @@
 // worker and the case officer's client: TEMPORAL_* variables or a client configuration profile
 // (@temporalio/envconfig), secrets from `*_FILE` when given. A bad value is a ConfigError naming it.
 import { readFileSync } from 'node:fs';
+import { platform } from 'node:os';
+import { join } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { DossierError } from '../workflows/errors';
 
@@ -42,6 +44,13 @@ export function loadTemporalTarget(env: NodeJS.ProcessEnv = process.env): Tempor
   try {
     loaded = loadClientConnectConfig({ overrideEnvVars: stringsOnly(resolved) });
   } catch (err) {
+    // The SDK's "Profile 'x' not found in config data" names neither the variable nor the file it read.
+    const profile = /^Profile '(.*)' not found/.exec((err as Error).message)?.[1];
+    if (profile !== undefined) {
+      throw new ConfigError([
+        `TEMPORAL_PROFILE: no profile "${profile}" in ${clientConfigFile(resolved) ?? 'the Temporal client configuration file'} (set TEMPORAL_CONFIG_FILE to the file that holds it, or unset TEMPORAL_PROFILE)`,
+      ]);
+    }
     throw new ConfigError([`Temporal client configuration: ${(err as Error).message}`]);
   }
   const address = loaded.connectionOptions.address ?? 'localhost:7233';
@@ -49,6 +58,15 @@ export function loadTemporalTarget(env: NodeJS.ProcessEnv = process.env): Tempor
     throw new ConfigError([`TEMPORAL_ADDRESS: "${address}" must be host:port, e.g. localhost:7233`]);
   }
   return { connectionOptions: { ...loaded.connectionOptions, address }, namespace: loaded.namespace ?? 'default' };
+}
+
+/** The file @temporalio/envconfig reads profiles from: TEMPORAL_CONFIG_FILE, else its default for this platform. */
+function clientConfigFile(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.TEMPORAL_CONFIG_FILE) return env.TEMPORAL_CONFIG_FILE;
+  const os = platform();
+  const dir =
+    os === 'win32' ? env.APPDATA : os === 'darwin' ? env.HOME && join(env.HOME, 'Library', 'Application Support') : env.XDG_CONFIG_HOME || (env.HOME && join(env.HOME, '.config'));
+  return dir ? join(dir, 'temporalio', 'temporal.toml') : undefined;
 }
 
 function stringsOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -53,9 +53,13 @@ export interface UnreadSetting {
 }
 
 /** The DOSSIER_* variables in `env` that are not settings, each with the closest setting's name. */
-export function unreadSettings(env: NodeJS.ProcessEnv, names: ReadonlySet<string> = knownSettingNames()): UnreadSetting[] {
-  return Object.keys(env)
-    .filter((name) => name.startsWith('DOSSIER_') && !isKnown(name, names))
+export function unreadSettings(env: NodeJS.ProcessEnv, given?: ReadonlySet<string>): UnreadSetting[] {
+  const candidates = Object.keys(env).filter((name) => name.startsWith('DOSSIER_'));
+  // The sources are read only when there is a name to check: the CLI runs this at every command.
+  if (!candidates.length) return [];
+  const names = given ?? knownSettingNames();
+  return candidates
+    .filter((name) => !isKnown(name, names))
     .sort()
     .map((name) => {
       const closest = closestName(name, names);

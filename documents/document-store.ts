@@ -107,7 +107,7 @@ export class CaseDocuments {
     try {
       key = await this.keystore.decryptionKey(campaignKeyId(campaignId));
     } catch (err) {
-      if (err instanceof KeyError && err.code === 'KeyShredded') return [];
+      if (await this.nothingToReadWithout(campaignId, err)) return [];
       throw err;
     }
     const prefix = lateReplyPrefix(key, engagementWorkflowId(campaignId, vendorId));
@@ -126,6 +126,17 @@ export class CaseDocuments {
   }
 
   /**
+   * Whether a campaign's late replies, unreadable for `err`, are none: its key was shredded, or this
+   * store has no key for it and holds no late reply either (nothing was ever attached here). A store
+   * that holds some without their key is another host's configuration to fix, and says so.
+   */
+  private async nothingToReadWithout(campaignId: string, err: unknown): Promise<boolean> {
+    if (!(err instanceof KeyError)) return false;
+    if (err.code === 'KeyShredded') return true;
+    return err.code === 'KeyNotInStore' && !(await this.store.list(campaignId)).some((stored) => stored.key.startsWith('late-'));
+  }
+
+  /**
    * The late replies of several engagements of one campaign, each vendor's in the order attached,
    * from one listing of the campaign's store (the statement asks for every vendor that never responded).
    */
@@ -136,7 +147,7 @@ export class CaseDocuments {
     try {
       key = await this.keystore.decryptionKey(campaignKeyId(campaignId));
     } catch (err) {
-      if (err instanceof KeyError && err.code === 'KeyShredded') return found;
+      if (await this.nothingToReadWithout(campaignId, err)) return found;
       throw err;
     }
     const byPrefix = new Map(vendorIds.map((vendorId) => [lateReplyPrefix(key, engagementWorkflowId(campaignId, vendorId)), vendorId]));

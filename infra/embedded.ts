@@ -73,12 +73,15 @@ async function requireFreePorts(env: NodeJS.ProcessEnv, variables: (typeof EMBED
     const port = portOf(env, variable);
     if (!(await isFree(port))) taken.push(`${port} (${EMBEDDED_PORTS.find((p) => p.variable === variable)!.what}; set ${variable} to move it)`);
   }
-  if (taken.length) {
-    throw new Error(
-      `port ${taken.join(', ')} is already in use on 127.0.0.1. If another \`npm start\` runs from a different folder, ` +
-        'stop it (Ctrl-C in its terminal) or give this one other ports.',
-    );
-  }
+  if (taken.length) throw new Error(portsTakenMessage(taken));
+}
+
+/** Each taken port with what it is for; several are said in the plural. */
+export function portsTakenMessage(taken: string[]): string {
+  return (
+    `${taken.length > 1 ? 'ports' : 'port'} ${taken.join(', ')} ${taken.length > 1 ? 'are' : 'is'} already in use on 127.0.0.1. ` +
+    'If another `npm start` runs from a different folder, stop it (Ctrl-C in its terminal) or give this one other ports.'
+  );
 }
 
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {

@@ -47,6 +47,13 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
       if (!user) problems.push('DOSSIER_IMAP_URL: name the mailbox user, e.g. imaps://case@imap.regulator.example:993');
       if (!password) problems.push('DOSSIER_IMAP_PASSWORD (or DOSSIER_IMAP_PASSWORD_FILE) is required with DOSSIER_IMAP_URL');
       const secure = url.protocol === 'imaps:';
+      // Plain IMAP carries the mailbox's password and the correspondence unencrypted: only this machine may be spoken to so.
+      if (!secure && !isLoopbackHost(url.hostname)) {
+        problems.push(
+          `DOSSIER_IMAP_URL: imap:// to ${url.hostname} would send the mailbox password and mail unencrypted; ` +
+            `use imaps://${url.username ? `${url.username}@` : ''}${url.hostname}${url.port && url.port !== '143' ? `:${url.port}` : ''} (imap:// is for a server on this machine: 127.0.0.1, ::1 or localhost)`,
+        );
+      }
       mailbox = { kind: 'imap', settings: { host: url.hostname, port: Number(url.port) || (secure ? 993 : 143), secure, user, password } };
     } catch {
       problems.push('DOSSIER_IMAP_URL: must be a URL such as imaps://case@imap.regulator.example:993');
@@ -74,12 +81,45 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
   return { mailbox, caseMailbox, domain, identity: intakeActor(name, caseMailbox), ...(authservId ? { authservId } : {}), ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}) };
 }
 
+/** 127.0.0.0/8, ::1 or localhost: a server only this machine reaches. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Settings given that the intake will not use, one warning line each. The README gives IMAP the
+ * first place (DOSSIER_MAILDIR is read only without DOSSIER_IMAP_URL), so both set is no refusal:
+ * but mail delivered into that Maildir would wait there unread.
+ */
+export function intakeConfigWarnings(env: NodeJS.ProcessEnv): string[] {
+  const maildir = env.DOSSIER_MAILDIR?.trim();
+  if (!maildir || !env.DOSSIER_IMAP_URL?.trim()) return [];
+  return [`Warning: DOSSIER_MAILDIR (${maildir}) is not read: DOSSIER_IMAP_URL is set too, and the intake reads the case mailbox over IMAP; unset the one you do not mean`];
+}
+
+/** The mailbox's address as the start-up log and the errors print it: never the password. */
+export function mailboxAddress(mailbox: MailboxConfig): string {
+  if (mailbox.kind === 'maildir') return `Maildir ${mailbox.root}`;
+  const { secure, user, host, port } = mailbox.settings;
+  return `${secure ? 'imaps' : 'imap'}://${user}@${host}:${port}`;
+}
+
 /** One line for the start-up log, without the password. */
 export function describeIntakeConfig(config: IntakeConfig): string {
-  const where =
-    config.mailbox.kind === 'imap'
-      ? `${config.mailbox.settings.secure ? 'imaps' : 'imap'}://${config.mailbox.settings.user}@${config.mailbox.settings.host}:${config.mailbox.settings.port}`
-      : `Maildir ${config.mailbox.root}`;
+  const where = mailboxAddress(config.mailbox);
   const senders = config.authservId ? `senders verified by ${config.authservId}` : 'senders taken at their From (DOSSIER_MAIL_AUTHSERV_ID unset)';
   return `case mailbox ${config.caseMailbox} read from ${where}; ${senders}; recorded as ${config.identity}`;
+}
+
+/** The intake's port when `npm start` chooses it (the worker's is 9464): the one an operator is shown. */
+export const INTAKE_METRICS_PORT = 9465;
+
+/**
+ * The start-up line about `/metrics`. Off unless asked for, as the worker's: an operator who expected
+ * a scrape target learns why there is none.
+ */
+export function intakeMetricsLine(metricsAddress: string | undefined): string {
+  return metricsAddress
+    ? `Intake metrics       http://${metricsAddress}/metrics`
+    : `Intake metrics       off (set DOSSIER_INTAKE_METRICS_ADDRESS, e.g. 0.0.0.0:${INTAKE_METRICS_PORT}, to serve /metrics)`;
 }

@@ -4,8 +4,9 @@
 // worker on the embedded defaults; in production run one (or more) next to the workers.
 import { Runtime } from '@temporalio/worker';
 import { ConfigError } from '../config/temporal';
+import { unreadSettingWarnings } from '../config/unread-settings';
 import { installTelemetry, metricsAddressFrom } from '../worker/telemetry';
-import { describeIntakeConfig } from './config';
+import { describeIntakeConfig, INTAKE_METRICS_PORT, intakeConfigWarnings, intakeMetricsLine } from './config';
 import { openIntake } from './open';
 
 async function main(): Promise<void> {
@@ -24,12 +25,16 @@ async function main(): Promise<void> {
     process.stdin.once('end', () => stop.abort());
     process.stdin.resume();
   }
+  // Before the configuration is checked, as the worker does: a misspelt name may be why a setting it
+  // refuses is missing. Spawned by `npm start`, whose own start named them once already.
+  if (!watchesParent) for (const line of unreadSettingWarnings(process.env)) console.warn(line);
+  for (const line of intakeConfigWarnings(process.env)) console.warn(line);
   // Its own Prometheus endpoint (the SDK runtime's exporter, as the worker's): the intake is a process apart.
-  const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS');
-  if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', shutdownSignals: [] });
+  const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS', INTAKE_METRICS_PORT);
+  if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', examplePort: INTAKE_METRICS_PORT, shutdownSignals: [] });
   const opened = await openIntake(process.env, (line) => console.log(line), undefined, metricsAddress ? Runtime.instance().metricMeter : undefined);
   console.log(`Intake               ${describeIntakeConfig(opened.config)}`);
-  if (metricsAddress) console.log(`Intake metrics       http://${metricsAddress}/metrics`);
+  console.log(intakeMetricsLine(metricsAddress));
   running = true;
   try {
     await opened.intake.run(stop.signal);

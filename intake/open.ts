@@ -8,7 +8,8 @@ import { connectLazily } from '../client/connection';
 import { CaseDocuments } from '../documents/document-store';
 import { loadEncryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
-import { parseIntakeConfig, type IntakeConfig } from './config';
+import { DossierError } from '../workflows/errors';
+import { mailboxAddress, parseIntakeConfig, type IntakeConfig } from './config';
 import { TemporalDirectory } from './directory';
 import { heldCensusIn } from './held-census';
 import { ImapMailbox } from './imap-mailbox';
@@ -26,6 +27,51 @@ export interface OpenedIntake {
 
 export function mailboxFor(config: Pick<IntakeConfig, 'mailbox'>): MailboxSource {
   return config.mailbox.kind === 'imap' ? new ImapMailbox(config.mailbox.settings) : new MaildirMailbox(config.mailbox.root);
+}
+
+/** The case mailbox could not be opened: the message names the variable that points at it, and why. */
+export class MailboxUnreachableError extends DossierError<'MailboxUnreachable'> {
+  constructor(message: string, cause: unknown) {
+    super('MailboxUnreachable', message, { cause });
+  }
+}
+
+/**
+ * The configured mailbox, opened. A failure to reach an IMAP server says which variable named it
+ * (the network error alone, `connect ECONNREFUSED 127.0.0.1:1`, names nothing an operator can change).
+ */
+export async function openMailbox(config: Pick<IntakeConfig, 'mailbox'>): Promise<MailboxSource> {
+  const mailbox = mailboxFor(config);
+  try {
+    await mailbox.open();
+  } catch (err) {
+    await mailbox.close().catch(() => undefined);
+    if (config.mailbox.kind !== 'imap') throw err;
+    const failure = err as { code?: unknown; authenticationFailed?: unknown; message?: unknown };
+    const where = mailboxAddress(config.mailbox);
+    if (failure.authenticationFailed) {
+      throw new MailboxUnreachableError(`DOSSIER_IMAP_URL: the IMAP server at ${where} refused the user or password; check the user in DOSSIER_IMAP_URL and DOSSIER_IMAP_PASSWORD (or DOSSIER_IMAP_PASSWORD_FILE)`, err);
+    }
+    throw new MailboxUnreachableError(`DOSSIER_IMAP_URL: cannot connect to the IMAP server at ${where} (${networkReason(failure)}); check the host and port in DOSSIER_IMAP_URL and that the server is up`, err);
+  }
+  return mailbox;
+}
+
+function networkReason({ code, message }: { code?: unknown; message?: unknown }): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused: nothing listens there';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ETIMEDOUT':
+    case 'ETIMEOUT':
+      return 'no answer in time';
+    case 'ECONNRESET':
+      return 'the connection was closed (plain imap:// to a TLS port, or imaps:// to a plain one?)';
+    default:
+      return typeof message === 'string' ? message : String(code ?? 'unknown error');
+  }
 }
 
 /**
@@ -56,8 +102,7 @@ export async function openIntake(
     }
     await store.ready();
     documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
-    mailbox = mailboxFor(config);
-    await mailbox.open();
+    mailbox = await openMailbox(config);
   } catch (err) {
     // Opened for this intake and refused on the way: nothing is left holding connections.
     if (ownStore) await store.close().catch(() => undefined);

@@ -105,7 +105,8 @@ export function workerTuningOptions(tuning: WorkerTuning) {
 const DEFAULT_MAIL_FROM = 'Dossier <dossier@localhost>';
 
 const smtpUrl = z
-  .string()
+  // Unset, zod's own words ("expected string, received undefined") would follow "SMTP_URL is required".
+  .string({ error: (issue) => (issue.input === undefined ? 'the mail relay to send through, e.g. smtp://user@mail.example.org:587 or smtps://mail.example.org:465' : undefined) })
   .trim()
   .refine((v) => {
     try {

@@ -15,6 +15,7 @@ import { unreadSettingWarnings } from '../config/unread-settings';
 import { DEFAULT_WEB_PORT } from '../web/config';
 import { startWorkspaceFor } from '../web/start';
 import { spawnIntake, type IntakeProcess } from '../intake/spawn';
+import { INTAKE_METRICS_PORT } from '../intake/config';
 import { describeConfig, parseWorkerConfig } from './config';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { outlastRepeatedStopSignals } from './stop-signals';
@@ -75,7 +76,7 @@ async function runJob(withWorker: boolean, metricsAddress: string): Promise<void
     // A set-up found running keeps its own workspace and intake; this process adds only a worker.
     if (embedded.reusedFrom === undefined) {
       workspace = await startWorkspaceFor(connection, embedded.env, undefined, store);
-      embedded.env.DOSSIER_INTAKE_METRICS_ADDRESS ??= process.env.DOSSIER_INTAKE_METRICS_ADDRESS ?? (await defaultMetricsAddress(9465));
+      embedded.env.DOSSIER_INTAKE_METRICS_ADDRESS ??= process.env.DOSSIER_INTAKE_METRICS_ADDRESS ?? (await defaultMetricsAddress(INTAKE_METRICS_PORT));
       intake = spawnIntake(embedded.env);
     }
     console.log('Ready. Press Ctrl-C to stop.');

@@ -16,8 +16,8 @@ export class WorkerStartError extends DossierError<typeof WORKER_START_FAILED> {
  * The SDK runtime could not serve `/metrics` there: the port is taken, or the address is not one of
  * this host's (a host name is refused before, by metricsAddressFrom). `variable` is the one that sets it.
  */
-export function metricsEndpointFailed(address: string, variable: string | undefined, cause: unknown): WorkerStartError {
-  const fix = `${variable ? `set ${variable} to` : 'give'} a free port on one of this host's addresses, e.g. 0.0.0.0:9464, or stop what holds this one`;
+export function metricsEndpointFailed(address: string, variable: string | undefined, cause: unknown, examplePort = 9464): WorkerStartError {
+  const fix = `${variable ? `set ${variable} to` : 'give'} a free port on one of this host's addresses, e.g. 0.0.0.0:${examplePort}, or stop what holds this one`;
   return new WorkerStartError(`${variable ? `${variable}: ` : ''}cannot serve metrics on ${address} (${reasonOf(cause)}): ${fix}`, cause);
 }
 

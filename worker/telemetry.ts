@@ -24,6 +24,8 @@ export interface TelemetryOptions {
   metricsAddress?: string;
   /** The variable that sets `metricsAddress`, named when it cannot be served. */
   metricsVariable?: string;
+  /** The port a message suggests: the process's own default (the worker's 9464, the intake's 9465). */
+  examplePort?: number;
   logLevel?: LogLevel;
   /**
    * A logger of the caller's (tests count failures quietly). Otherwise one line a record at `logLevel`
@@ -34,12 +36,12 @@ export interface TelemetryOptions {
   shutdownSignals?: NodeJS.Signals[];
 }
 
-export function installTelemetry({ metricsAddress, metricsVariable, logLevel = 'INFO', logger, shutdownSignals }: TelemetryOptions = {}): void {
+export function installTelemetry({ metricsAddress, metricsVariable, examplePort, logLevel = 'INFO', logger, shutdownSignals }: TelemetryOptions = {}): void {
   try {
     installRuntime({ metricsAddress, logLevel, logger, shutdownSignals });
   } catch (err) {
     // The exporter binds as the Runtime is created: a taken port fails here, and nothing is left installed.
-    if (metricsAddress) throw metricsEndpointFailed(metricsAddress, metricsVariable, err);
+    if (metricsAddress) throw metricsEndpointFailed(metricsAddress, metricsVariable, err, examplePort);
     throw err;
   }
 }
@@ -71,19 +73,19 @@ function installRuntime({ metricsAddress, logLevel, logger, shutdownSignals }: T
 }
 
 /**
- * `DOSSIER_METRICS_ADDRESS` (e.g. `0.0.0.0:9464`; the intake's is `DOSSIER_INTAKE_METRICS_ADDRESS`),
- * checked before the Runtime binds it.
+ * `DOSSIER_METRICS_ADDRESS` (e.g. `0.0.0.0:9464`; the intake's is `DOSSIER_INTAKE_METRICS_ADDRESS`,
+ * whose messages suggest its own `examplePort`), checked before the Runtime binds it.
  */
-export function metricsAddressFrom(env: NodeJS.ProcessEnv, fallback?: string, variable = 'DOSSIER_METRICS_ADDRESS'): string | undefined {
+export function metricsAddressFrom(env: NodeJS.ProcessEnv, fallback?: string, variable = 'DOSSIER_METRICS_ADDRESS', examplePort = 9464): string | undefined {
   const value = env[variable]?.trim() || fallback;
   if (value === undefined) return undefined;
   if (!/^[^\s:]+:\d{1,5}$/.test(value) || Number(value.split(':').pop()) > 65535) {
-    throw new ConfigError([`${variable}: "${value}" must be host:port, e.g. 127.0.0.1:9464`]);
+    throw new ConfigError([`${variable}: "${value}" must be host:port, e.g. 127.0.0.1:${examplePort}`]);
   }
   // The SDK's exporter binds a socket address and looks up no name: "localhost:9464" would pass
   // here and fail as the Runtime starts, in the SDK's words.
   if (!isIPv4(value.slice(0, value.lastIndexOf(':')))) {
-    throw new ConfigError([`${variable}: "${value}" must name an IP address of this host, not a host name, e.g. 127.0.0.1:9464 or 0.0.0.0:9464`]);
+    throw new ConfigError([`${variable}: "${value}" must name an IP address of this host, not a host name, e.g. 127.0.0.1:${examplePort} or 0.0.0.0:${examplePort}`]);
   }
   return value;
 }

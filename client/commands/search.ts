@@ -4,16 +4,18 @@
 import { Command, Option } from 'commander';
 import { stageAsDecided } from '../../workflows/campaign-rules';
 import type { CampaignBoard } from '../../workflows/messages';
-import { ENGAGEMENT_STAGES, type EngagementStage, type OpenCaseAction } from '../../workflows/types';
+import { errorCode } from '../../workflows/errors';
+import { DECIDED_STAGES, ENGAGEMENT_STAGES, type DecidedStage, type EngagementStage, type OpenCaseAction } from '../../workflows/types';
 import type { EngagementRef, EngagementSummary } from '../api';
 import { cliWords, type CliWords } from '../cli-words';
+import { ClientErrorCode } from '../errors';
 import { table } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 
 interface ListOptions {
   campaign?: string;
   vendor?: string;
-  stage?: EngagementStage;
+  stage?: EngagementStage | DecidedStage;
   overdue?: boolean;
   all?: boolean;
   limit: number;
@@ -23,25 +25,31 @@ export function listCommand(session: Session): Command {
   return new Command('list')
     .option('--campaign <id>')
     .option('--vendor <id>')
-    .addOption(new Option('--stage <stage>').choices(ENGAGEMENT_STAGES))
+    // The board's stages too: a case the lead closed or excluded is recorded withdrawn, and found so.
+    .addOption(new Option('--stage <stage>').choices([...ENGAGEMENT_STAGES, ...DECIDED_STAGES]))
     .option('--overdue')
     .option('--all')
     .option('--limit <n>', '', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
     .action(
       withContext(session, async (ctx, options: ListOptions) => {
+        const decidedStage = DECIDED_STAGES.find((stage) => stage === options.stage);
         const found = await (await ctx.dossier()).findEngagements({
           campaign: options.campaign,
           vendor: options.vendor,
-          stage: options.stage,
+          stage: decidedStage ? 'withdrawn' : (options.stage as EngagementStage | undefined),
           overdue: options.overdue,
           running: !options.all,
           limit: options.limit,
         });
         const campaigns = await ctx.campaigns();
+        const needsDecisions = !ctx.out.json || decidedStage !== undefined;
+        const decided = needsDecisions ? await withDecidedStages(found, (id) => campaigns.board(id, { timeoutMs: BOARD_TIMEOUT_MS })) : { engagements: found, unread: [] };
+        const kept = decidedStage ? found.filter((_, i) => decided.engagements[i]!.stage === decidedStage) : found;
         // --json keeps the stage as recorded, which scripts filter on (`--stage withdrawn`); people read the lead's decision.
-        const sorted = inStableOrder(ctx.out.json ? found : await withDecidedStages(found, (id) => campaigns.board(id, { timeoutMs: BOARD_TIMEOUT_MS })));
+        const sorted = inStableOrder(ctx.out.json ? kept : decidedStage ? decided.engagements.filter((e) => e.stage === decidedStage) : decided.engagements);
         const zones = await zonesToShow(ctx, sorted);
-        ctx.out.result(sorted, () => renderSummaries(sorted, Date.now(), ctx.words, zones));
+        ctx.out.result(sorted, () => renderSummaries(sorted, Date.now(), ctx.words, zones, { runningOnly: !options.all }));
+        if (decided.unread.length) ctx.out.note(ctx.words.say('list.stages-unread', { campaigns: decided.unread.join(', ') }));
       }),
     );
 }
@@ -49,19 +57,38 @@ export function listCommand(session: Session): Command {
 /** How long the list waits for one campaign's board before showing its withdrawn engagements as visibility has them. */
 const BOARD_TIMEOUT_MS = 5_000;
 
+/** Why a campaign may not answer and the list still be shown: its worker is down, or the server did not answer in time. */
+const UNANSWERED = new Set<string>([ClientErrorCode.NoWorker, ClientErrorCode.ServerUnreachable]);
+
 /**
  * The engagements with the stage a reader is shown: a withdrawn one its campaign's lead closed or
- * excluded at drafting reads so (`stageAsDecided`). Asks each campaign that has a withdrawn engagement
- * listed, once; one that does not answer (its worker down) leaves them as visibility lists them.
+ * excluded at drafting reads so (`stageAsDecided`), in the order given. Asks each campaign that has a
+ * withdrawn engagement listed, once; one that does not answer (its worker down) leaves them as
+ * visibility lists them and is named in `unread`, so the reader is told. Any other failure (no master
+ * key to read the campaign) is thrown: the list would otherwise call every decided case withdrawn.
  */
-export async function withDecidedStages(found: EngagementSummary[], boardOf: (campaignId: string) => Promise<Pick<CampaignBoard, 'endedByLead'>>): Promise<EngagementSummary[]> {
+export async function withDecidedStages(
+  found: EngagementSummary[],
+  boardOf: (campaignId: string) => Promise<Pick<CampaignBoard, 'endedByLead'>>,
+): Promise<{ engagements: EngagementSummary[]; unread: string[] }> {
   const campaignIds = [...new Set(found.filter((e) => e.stage === 'withdrawn' && e.campaignId !== undefined).map((e) => e.campaignId!))];
   const decided = new Map<string, Record<string, OpenCaseAction>>();
-  await Promise.all(campaignIds.map(async (id) => decided.set(id, await boardOf(id).then((b) => b.endedByLead ?? {}, () => ({})))));
-  return found.map((e) => {
+  const unread: string[] = [];
+  await Promise.all(
+    campaignIds.map(async (id) => {
+      try {
+        decided.set(id, (await boardOf(id)).endedByLead ?? {});
+      } catch (err) {
+        if (!UNANSWERED.has(errorCode(err) ?? '')) throw err;
+        unread.push(id);
+      }
+    }),
+  );
+  const engagements = found.map((e) => {
     const action = e.campaignId !== undefined && e.vendorId !== undefined ? decided.get(e.campaignId)?.[e.vendorId] : undefined;
     return action ? { ...e, stage: stageAsDecided(e.stage, action) } : e;
   });
+  return { engagements, unread: unread.sort() };
 }
 
 export function searchCommand(session: Session): Command {
@@ -112,8 +139,15 @@ async function zonesToShow(ctx: CommandContext, found: EngagementSummary[]): Pro
  * Vendor ids, as in `campaign status`: the id is what every other command takes. `zones`: each
  * campaign's zone, in which its next deadlines show as days (`zonesToShow`); without one, UTC instants.
  */
-export function renderSummaries(found: EngagementSummary[], now = Date.now(), words: CliWords = cliWords('en'), zones: ReadonlyMap<string, string> = new Map()): string {
-  if (!found.length) return words.say('list.none');
+export function renderSummaries(
+  found: EngagementSummary[],
+  now = Date.now(),
+  words: CliWords = cliWords('en'),
+  zones: ReadonlyMap<string, string> = new Map(),
+  { runningOnly = false }: { runningOnly?: boolean } = {},
+): string {
+  // Running ones only (`list` without --all): a case that ended is often the one looked for.
+  if (!found.length) return words.say(runningOnly ? 'list.none-running' : 'list.none');
   return table(
     words.headings('campaign', 'vendor', 'stage', 'next-deadline', 'status', 'engagement'),
     found.map((e) => [e.campaignId, e.vendorId, words.code('stage', e.stage), words.deadline(e.nextDeadline, now, e.campaignId === undefined ? undefined : zones.get(e.campaignId)), words.executionStatus(e.executionStatus), e.workflowId]),

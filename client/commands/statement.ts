@@ -15,9 +15,10 @@ import { ClientErrorCode, DossierClientError, invalidInput, refused } from '../e
 import { fields, section, table } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readConclusionsFile, readOpenCasesFile, readStatementTextFile } from './input-files';
-import { campaignWorkflowId } from '../../workflows/workflow-ids';
 import { missingTextWords, refusalSentence } from '../refusal-words';
 import { actorWords, cliWording } from '../timeline-words';
+import { withdrawalReasonIn } from '../withdrawal-reason';
+import type { PublicText } from '../../workflows/types';
 
 const POLL_MS = 1_000;
 const DRAFT_WAIT_MS = 60_000;
@@ -243,14 +244,7 @@ export function statementCommands(session: Session): Command {
         }
         if (!status.published) throw notPublished(status, ctx.words);
         const published = { ...status.published, files: absoluteFiles(ctx, status.published.files) };
-        ctx.out.result(published, () =>
-          fields([
-            [ctx.words.say('heading.campaign'), campaignWorkflowId(campaignId)],
-            [ctx.words.say('heading.version'), published.version],
-            [ctx.words.say('heading.published'), ctx.words.when(published.publishedAt)],
-            ...Object.entries(published.files).map(([language, file]): [string, string] => [ctx.words.say('heading.statement-in', { language }), file]),
-          ]),
-        );
+        ctx.out.result(published, () => publicationFields(status, published, ctx.words));
       }),
     );
 
@@ -283,6 +277,29 @@ export function statementCommands(session: Session): Command {
     );
 
   return group;
+}
+
+/** The published statement, its campaign named as `statement status` names it (id and reference), not by its workflow id. */
+export function publicationFields(
+  status: Pick<CampaignStatus, 'campaignId' | 'reference'>,
+  published: { version: number; publishedAt: string; files: Record<string, string> },
+  words: CliWords,
+): string {
+  return fields([
+    [words.say('heading.campaign'), `${status.campaignId} (${status.reference})`],
+    [words.say('heading.version'), published.version],
+    [words.say('heading.published'), words.when(published.publishedAt)],
+    ...Object.entries(published.files).map(([language, file]): [string, string] => [words.say('heading.statement-in', { language }), file]),
+  ]);
+}
+
+/**
+ * The lead's reason for closing or excluding an open case, in the reader's language; the other
+ * language's only where none was given in it, marked with its language (as the engagement page marks it).
+ */
+function reasonFor(reason: PublicText, words: CliWords): string {
+  const { text, lang } = withdrawalReasonIn(reason.en?.trim() || reason.fr?.trim() || '', reason, words.language);
+  return lang && lang !== words.language ? words.say('statement.reason-in-other-language', { text, language: lang }) : text;
 }
 
 function notPublished(status: CampaignStatus, words: CliWords): DossierClientError {
@@ -351,7 +368,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     parts.push(
       section(
         words.say('section.open-cases'),
-        table(words.headings('vendor', 'action', 'reason-en'), status.openCases.map((d) => [d.vendorId, words.sayOr(`statement.open-case.${d.action}`, d.action), d.reason.en])),
+        table(words.headings('vendor', 'action', 'reason'), status.openCases.map((d) => [d.vendorId, words.sayOr(`statement.open-case.${d.action}`, d.action), reasonFor(d.reason, words)])),
       ),
     );
   }

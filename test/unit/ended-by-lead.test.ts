@@ -5,6 +5,7 @@ import type { EngagementSummary } from '../../client/api';
 import { asDecidedByLead, collectAuditTrail, type AuditEvent } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
 import { cliWords } from '../../client/cli-words';
+import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { renderSummaries, withDecidedStages } from '../../client/commands/search';
 import { boardRows } from '../../web/pages';
 import { loadViews } from '../../web/views';
@@ -68,7 +69,7 @@ describe('an engagement the lead closed or excluded', () => {
     const asked: string[] = [];
     const boardOf = async (campaignId: string) => (asked.push(campaignId), { endedByLead });
     const other = { ...summary('x', 'concluded'), campaignId: 'other' };
-    const decided = await withDecidedStages([...found, other], boardOf);
+    const { engagements: decided } = await withDecidedStages([...found, other], boardOf);
     expect(asked).toEqual(['vc-2020']);
     const en = renderSummaries(decided, Date.parse('2021-01-01T00:00:00Z'), cliWords('en'));
     expect(en).toMatch(/microsoft\s*│\s*closed-by-lead/);
@@ -78,9 +79,10 @@ describe('an engagement the lead closed or excluded', () => {
     expect(fr).toContain('clos par l’autorité responsable');
     // A campaign that cannot be asked (a worker down) leaves the stage as visibility has it.
     const unasked = await withDecidedStages(found, async () => {
-      throw new Error('no worker');
+      throw new DossierClientError(ClientErrorCode.NoWorker, 'no worker');
     });
-    expect(unasked.map((e) => e.stage)).toEqual(['withdrawn', 'withdrawn', 'withdrawn', 'concluded']);
+    expect(unasked.unread).toEqual(['vc-2020']);
+    expect(unasked.engagements.map((e) => e.stage)).toEqual(['withdrawn', 'withdrawn', 'withdrawn', 'concluded']);
   });
   it('reads so in the audit export: the campaign’s signal, the stage and the case’s close, in English and French', () => {
     const row = (kind: AuditEvent['kind'], action: string): AuditEvent => ({ at: '2020-12-01T10:00:00.000Z', workflowId: 'engagement:vc:cisco', kind, actor: 'dossier', action });
