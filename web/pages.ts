@@ -1271,7 +1271,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // approval still names it, but it is the next version that awaits it, not this one.
       const sentBack = changes.some((x) => x.version === status.draft?.version);
       const pending = status.draft?.pending.includes(a.id) && !sentBack;
-      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending };
+      // A request on an earlier version is no answer on this one: the cell says it apart, after what this version awaits.
+      const earlierChanges = sentBack ? [] : changes;
+      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes: sentBack ? changes : [], earlierChanges, pending };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
     const myAnswer = mine && {

@@ -3027,6 +3027,14 @@ describe('the approvals per authority once an authority has sent the current ver
     expect(english.fdpic).toContain('changes to version 1 requested by Zofia');
     expect(english.fdpic).toContain('awaiting an answer');
   });
+
+  it('tells the answer this version awaits apart from the request on the earlier one, each reading on its own', async () => {
+    const cell = async (language: string) => /<tr data-authority="fdpic">[\s\S]*?<td[^>]*>([\s\S]*?)<\/td>/.exec(await statementShownLive(kase)(language))?.[1] ?? '';
+    const english = await cell('en');
+    expect(english).toMatch(/^<p>awaiting an answer<\/p><p class="hint">Earlier answer: changes to version 1 requested by Zofia .*: “Name the five principles\.”<\/p>$/);
+    const french = await cell('fr');
+    expect(french).toMatch(/^<p>réponse attendue<\/p><p class="hint">Réponse précédente\u00a0: modifications de la version 1 demandées par Zofia .*«\u202fName the five principles\.\u202f»<\/p>$/);
+  });
 });
 
 describe('an approval of an earlier version that still counts, in the approvals per authority', () => {
