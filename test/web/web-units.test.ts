@@ -553,6 +553,18 @@ describe('the headers of every response', () => {
     expect((await headersFor('https://dossier.example')).get('x-frame-options')).toBe('DENY');
   });
 
+  it('gives browsers an icon of this origin, so none asks for /favicon.ico in vain on every page', async () => {
+    const app = createWebApp({ config: { ...config, publicUrl: 'https://dossier.example' }, signIn: {} as OidcSignIn, dossier: unused, campaigns: unused, revokedSessions: () => { throw new Error('not used by this page'); } });
+    for (const path of ['/favicon.ico', '/static/icon.svg']) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await response.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    }
+    const signedOut = await (await app.request('/signed-out')).text();
+    expect(signedOut).toContain('<link rel="icon" href="/static/icon.svg" type="image/svg+xml">');
+  });
+
   it('keeps other origins’ windows and pages from holding or embedding a workspace response', async () => {
     const headers = await headersFor('https://dossier.example');
     expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
