@@ -1789,7 +1789,7 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
       'Re: [VC] Update',
     ]);
     // The timeline's entry for each, its subject copied from the message.
-    const timeline = /<caption>Chronologie<\/caption>(.*?)<\/table>/s.exec(fr)?.[1] ?? fr;
+    const timeline = /<table aria-labelledby="timeline-heading">(.*?)<\/table>/s.exec(fr)?.[1] ?? fr;
     expect(timeline).toContain('privacy@zoom.test: <span lang="en">Re: [VC] Our response</span></td>');
     expect(timeline).toContain('privacy@zoom.test: <span lang="fr">Re: [VC] Notre réponse</span></td>');
     expect(timeline).toContain('privacy@zoom.test: Re: [VC] Update</td>');
@@ -2137,7 +2137,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
 
   it('words the timeline in French, as the workflow recorded it in English, with its dates in the campaign’s zone', async () => {
     const html = await page();
-    const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
+    const timeline = html.slice(html.indexOf('aria-labelledby="timeline-heading"'), html.indexOf('</table>', html.indexOf('aria-labelledby="timeline-heading"')));
     expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td data-label="Par">Dossier (automatique)</td><td data-label="Quoi">lettre ouverte\u00a0: message envoyé</td>');
     expect(timeline).toContain('<td data-label="Par">Dossier (automatique)</td><td data-label="Quoi">échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
     expect(timeline).toContain('<td data-label="Par">Owen (owen, espace de travail)</td><td data-label="Quoi">série 1 de questions complémentaires posée\u00a0: Q1</td>');
@@ -3038,6 +3038,12 @@ describe('the approvals per authority once an authority has sent the current ver
     const english = await answers('en');
     expect(english.fdpic).toContain('changes to version 1 requested by Zofia');
     expect(english.fdpic).toContain('awaiting an answer');
+  });
+
+  it('names the table once for a screen reader: labelled by its heading, with no caption repeating it', async () => {
+    const html = await statementShownLive(kase)('fr');
+    expect(html).not.toMatch(/<h2[^>]*>([^<]*)<\/h2>\s*<table[^>]*>\s*<caption>\1<\/caption>/);
+    expect(html).toMatch(/<h2 id="by-authority-heading">Approbations par autorité<\/h2>\s*<table aria-labelledby="by-authority-heading">\s*<thead>/);
   });
 
   it('tells the answer this version awaits apart from the request on the earlier one, each reading on its own', async () => {

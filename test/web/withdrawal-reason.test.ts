@@ -91,6 +91,12 @@ describe('a withdrawal reason given in English and French', () => {
     expect(html).not.toContain('No response recorded yet.');
   });
 
+  it('names its timeline once for a screen reader: the table is labelled by its heading, with no caption repeating it', async () => {
+    const html = await page('fr');
+    expect(html).not.toMatch(/<h2[^>]*>([^<]*)<\/h2>\s*<table[^>]*>\s*<caption>\1<\/caption>/);
+    expect(html).toMatch(/<h2 id="timeline-heading">Chronologie<\/h2>\s*<table aria-labelledby="timeline-heading">\s*<thead>/);
+  });
+
   it('leaves a reason an officer typed (no pair from the campaign) as recorded', () => {
     expect(withdrawalReasonIn('Vendor left the market', reason, 'fr')).toEqual({ text: 'Vendor left the market' });
     expect(withdrawalReasonIn('Vendor left the market', undefined, 'fr')).toEqual({ text: 'Vendor left the market' });
