@@ -64,6 +64,17 @@ export const DEFAULT_DEV_USERS: DevUser[] = [
   { login: 'auditor', name: 'Ada Auditor', email: 'ada.auditor@opc.example', roles: ['auditor'] },
 ];
 
+/**
+ * The development users as `npm start` prints them: a heading row, then one row per user, each column as
+ * wide as its longest entry (a name like "Zofia Wiśniewska-Müller" overran a fixed width), with the
+ * language the user's workspace opens in: someone trying the French pages needs to know whom to sign in as.
+ */
+export function devUsersTable(users: readonly DevUser[]): string[] {
+  const rows = [['login', 'name', 'language', 'roles'], ...users.map((u) => [u.login, u.name, u.locale === 'fr' ? 'French' : 'English', u.roles.join(', ')])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  return rows.map((r) => r.map((cell, i) => (i < 3 ? cell + ' '.repeat(widths[i]! - [...cell].length) : cell)).join('  '));
+}
+
 export async function startDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
   const rolesClaim = options.rolesClaim ?? 'dossier_roles';
   const clientId = options.clientId ?? 'dossier-workspace';
