@@ -64,7 +64,7 @@ export async function renderOpenLetter({ campaign, vendor, language, dueDate, ti
   const doc = await LayoutDocument.create(
     {
       title: `${wording.documentTitle} — ${vendor.name}`,
-      author: [lead, ...coSignatories].map((a) => a.name[language]).join('; '),
+      author: [lead, ...coSignatories].map((a) => a.name[language]),
       subject: title,
       // One word each (the file joins them with spaces): the vendor by its id, its name being in the title.
       keywords: [campaign.reference, vendor.id, wording.keyword],

@@ -115,7 +115,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
     {
       title: `${draft ? w.say('titleDraft', { version }) : w.say('title')} — ${campaign.title[language]}`,
       // A joint statement's authors are the authorities that sign it (all of them, on a draft), as the letter's are.
-      author: signingAuthorities(statement).map((a) => a.name[language]).join('; ') || campaign.reference,
+      author: signingAuthorities(statement).length ? signingAuthorities(statement).map((a) => a.name[language]) : campaign.reference,
       subject: campaign.title[language],
       keywords: [campaign.reference, w.say(draft ? 'keywordDraft' : 'keywordVersion', { version })],
       language,

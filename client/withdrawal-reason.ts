@@ -50,20 +50,25 @@ export async function leadDecisionOf(
 /**
  * The timeline's entry of the withdrawal ends with the reason as recorded: it is given apart, in the
  * reader's language where the lead gave it, for the page to mark with its language. `worded[i]` is
- * `timeline[i]` worded (client/timeline-words.ts).
+ * `timeline[i]` worded (client/timeline-words.ts). A case the lead closed or excluded at drafting
+ * reads so (`decided`: the sentence worded for "withdrawn", and the one for the lead's decision), as its
+ * stage does, not as withdrawn.
  */
 export function withdrawalReasonMarked<T extends WordedEntry>(
   worded: T[],
   timeline: readonly TimelineEntry[],
   given: PublicText | undefined,
   language: Language,
+  decided?: { withdrawn: string; as: string },
 ): (T & { said?: { text: string; lang: Language } })[] {
   if (!given) return worded;
   return worded.map((entry, i) => {
     const recorded = timeline[i];
-    if (recorded?.what !== 'withdrawn' || !recorded.detail || !entry.what.endsWith(recorded.detail)) return entry;
+    if (recorded?.what !== 'withdrawn') return entry;
+    const named = decided && entry.what.startsWith(decided.withdrawn) ? { ...entry, what: decided.as + entry.what.slice(decided.withdrawn.length) } : entry;
+    if (!recorded.detail || !named.what.endsWith(recorded.detail)) return named;
     const reason = withdrawalReasonIn(recorded.detail, given, language);
-    if (!reason.lang) return entry;
-    return { ...entry, what: entry.what.slice(0, -recorded.detail.length), said: { text: reason.text, lang: reason.lang } };
+    if (!reason.lang) return named;
+    return { ...named, what: named.what.slice(0, -recorded.detail.length), said: { text: reason.text, lang: reason.lang } };
   });
 }

@@ -31,7 +31,7 @@ import { registerPages } from './pages';
 import { refusalSentence, wordedRefusal } from './refusals';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
 import { inProcessRefusedForms, MAX_REFUSED_FORMS, newRefusedFormId, REFUSED_FORM_MS, type RefusedForm, type RefusedFormStore } from './refused-forms';
-import { STYLESHEET } from './stylesheet';
+import { ICON_SVG, STYLESHEET } from './stylesheet';
 import { inProcessRefreshes, recheckOncePerToken } from './token-refresh';
 import { loadViews, type Views } from './views';
 
@@ -150,14 +150,14 @@ const LANGUAGE_SECONDS = 365 * 24 * 3600;
  * filled in, or to renew first. Without script a page cannot warn while it is open, only when loaded.
  */
 const SESSION_ENDING_MS = 15 * 60_000;
-/** Steps of signing in and out, and the stylesheet: never sent round the provider to re-check the roles. */
 /** Key errors (encryption/keystore.ts) a page answers as a setting of this workspace to fix, by code. */
 const KEY_PROBLEM_PAGES: Record<string, string> = {
   KeyNotInStore: 'error.key-not-in-store',
   MasterKeyMissing: 'error.master-key-missing',
   MasterKeyMismatch: 'error.master-key-missing',
 };
-const SIGN_IN_STEPS = /^\/(auth\/|login|logout|signed-out|static\/)/;
+/** Steps of signing in and out, the stylesheet and the icon: never sent round the provider to re-check the roles. */
+const SIGN_IN_STEPS = /^\/(auth\/|login|logout|signed-out|static\/|favicon\.ico$)/;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -399,6 +399,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.header('Content-Type', 'text/css; charset=utf-8');
     return c.body(STYLESHEET);
   });
+  // The layout names this icon; `/favicon.ico` answers with it too, for what a browser asks of a page that names none (a PDF).
+  for (const path of ['/static/icon.svg', '/favicon.ico']) {
+    app.get(path, (c) => {
+      c.header('Content-Type', 'image/svg+xml');
+      c.header('Cache-Control', 'max-age=86400');
+      return c.body(ICON_SVG);
+    });
+  }
 
   /**
    * Sends the browser to the provider for a sign-in that shows no page, to come back to the page asked

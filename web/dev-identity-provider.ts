@@ -1,12 +1,14 @@
 // A real OpenID Connect provider (oidc-provider 8) running in this process on loopback, with a few
 // named users: the embedded default (`npm start`) and the tests sign in through it, so the workspace
 // runs the same code path as against the regulator's provider. Development only: its sign-in page
-// (oidc-provider's devInteractions) accepts a known user name with any password.
+// (oidc-provider's devInteractions, its page drawn here) accepts a known user name with any password.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { sharedSentence } from '../client/shared-sentence';
+import type { Language } from '../workflows/types';
 
 export interface DevUser {
   /** What to type on the sign-in page; also the subject. */
@@ -63,6 +65,17 @@ export const DEFAULT_DEV_USERS: DevUser[] = [
   { login: 'fdpic', name: 'Zofia Wiśniewska-Müller', email: 'zofia.wisniewska@edoeb.example', roles: ['co-signatory:fdpic'], locale: 'fr' },
   { login: 'auditor', name: 'Ada Auditor', email: 'ada.auditor@opc.example', roles: ['auditor'] },
 ];
+
+/**
+ * The development users as `npm start` prints them: a heading row, then one row per user, each column as
+ * wide as its longest entry (a name like "Zofia Wiśniewska-Müller" overran a fixed width), with the
+ * language the user's workspace opens in: someone trying the French pages needs to know whom to sign in as.
+ */
+export function devUsersTable(users: readonly DevUser[]): string[] {
+  const rows = [['login', 'name', 'language', 'roles'], ...users.map((u) => [u.login, u.name, u.locale === 'fr' ? 'French' : 'English', u.roles.join(', ')])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  return rows.map((r) => r.map((cell, i) => (i < 3 ? cell + ' '.repeat(widths[i]! - [...cell].length) : cell)).join('  '));
+}
 
 export async function startDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
   const rolesClaim = options.rolesClaim ?? 'dossier_roles';
@@ -143,14 +156,42 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     },
   };
   const provider = new Provider(issuer, configuration);
-  // An unknown name is refused on the sign-in page itself, before any redirect.
+  // oidc-provider's own sign-in page is English only and imports a font from fonts.googleapis.com
+  // (nothing loads offline, and a workspace loads nothing from third parties): the login prompt gets
+  // this page instead, in the language the workspace asks (ui_locales) or else the browser's.
+  const signInPage = async (ctx: KoaContextWithOIDC, uid: string, refused?: string): Promise<void> => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const language = languageAsked(details.params.ui_locales as string | undefined, ctx.get('accept-language'));
+    const say = (key: string, values?: object) => escapeHtml(sharedSentence(language, `dev-sign-in.${key}`, values));
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = `<!DOCTYPE html>
+<html lang="${language}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${say('title')}</title>
+<style>body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2rem auto;max-width:24rem;padding:0 1rem;line-height:1.5}label,input,button{display:block;width:100%;box-sizing:border-box;font:inherit}input{margin:.25rem 0 1rem;padding:.4rem}button{padding:.5rem;background:#0b3a63;color:#fff;border:0}p.error{color:#a30000}</style></head>
+<body><main><h1>${say('title')}</h1><p>${say('intro')}</p>
+${refused === undefined ? '' : `<p class="error" role="alert">${say('unknown', { login: refused, users: options.users.map((u) => u.login).join(', ') })}</p>`}
+<form autocomplete="off" action="/interaction/${encodeURIComponent(uid)}" method="post">
+<input type="hidden" name="prompt" value="login">
+<label for="login">${say('login')}</label><input required type="text" id="login" name="login" autofocus${refused === undefined ? '' : ` value="${escapeHtml(refused)}" aria-invalid="true"`}>
+<label for="password">${say('password')}</label><input required type="password" id="password" name="password">
+<button type="submit">${say('submit')}</button>
+</form></main></body></html>`;
+  };
   provider.use(async (ctx, next) => {
-    if (ctx.method === 'POST' && /\/interaction\/[^/]+\/login$/.test(ctx.path)) {
+    const shown = ctx.method === 'GET' ? /^\/interaction\/([^/]+)$/.exec(ctx.path) : null;
+    if (shown) {
+      const details = await provider.interactionDetails(ctx.req, ctx.res).catch(() => undefined);
+      if (details?.prompt.name === 'login') return signInPage(ctx, shown[1]!);
+    }
+    // An unknown name is refused on the sign-in page itself, before any redirect.
+    // oidc-provider takes the sign-in form at POST /interaction/<uid> (its "submit" route).
+    const posted = ctx.method === 'POST' ? /^\/interaction\/([^/]+)$/.exec(ctx.path) : null;
+    if (posted) {
       const body = await readForm(ctx.req);
-      if (!userOf(body.get('login') ?? '')) {
+      if (body.get('prompt') === 'login' && !userOf(body.get('login') ?? '')) {
+        await signInPage(ctx, posted[1]!, body.get('login') ?? '');
         ctx.status = 401;
-        ctx.type = 'text/plain';
-        ctx.body = `Unknown user "${body.get('login')}". Known users: ${options.users.map((u) => u.login).join(', ')}.`;
         return;
       }
       // oidc-provider reads the body again: hand it a parsed copy.
@@ -176,4 +217,15 @@ async function readForm(req: NodeJS.ReadableStream): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The page's language: the first of `ui_locales` Dossier speaks, else the browser's first, else English. */
+function languageAsked(uiLocales: string | undefined, acceptLanguage: string): Language {
+  const tags = [...(uiLocales ?? '').split(/\s+/), ...acceptLanguage.split(',').map((t) => t.split(';')[0]!.trim())];
+  const found = tags.map((t) => t.toLowerCase().split('-')[0]).find((t) => t === 'fr' || t === 'en');
+  return (found as Language | undefined) ?? 'en';
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

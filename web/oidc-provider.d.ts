@@ -9,6 +9,9 @@ declare module 'oidc-provider' {
     type: string;
     body: unknown;
     req: IncomingMessage;
+    res: ServerResponse;
+    get(header: string): string;
+    set(header: string, value: string): void;
     oidc: {
       provider: Provider;
       client?: { clientId: string };
@@ -28,6 +31,7 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor(issuer: string, configuration: Configuration);
     Grant: { new (init: { clientId: string; accountId: string }): Grant; find(id: string): Promise<Grant | undefined> };
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; prompt: { name: string }; params: Record<string, unknown> }>;
     use(middleware: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>): void;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }

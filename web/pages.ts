@@ -477,7 +477,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone,
       ...view,
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
-      timeline: withdrawalReasonMarked(subjectsMarked(wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures), status), status.timeline, given, c.get('language')),
+      timeline: withdrawalReasonMarked(
+        subjectsMarked(wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures), status),
+        status.timeline,
+        given,
+        c.get('language'),
+        decision && { withdrawn: views.text(c.get('language'), 'timeline.withdrawn'), as: views.text(c.get('language'), `timeline.${stageAsDecided('withdrawn', decision.action)}`) },
+      ),
       // Marked with its language only where it is not the page's (WCAG 3.1.2).
       withdrawal: reason && { text: reason.text, lang: reason.lang !== c.get('language') ? reason.lang : undefined },
       correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views, status.deliveryFailures) })),
@@ -1311,7 +1317,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // approval still names it, but it is the next version that awaits it, not this one.
       const sentBack = changes.some((x) => x.version === status.draft?.version);
       const pending = status.draft?.pending.includes(a.id) && !sentBack;
-      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending };
+      // A request on an earlier version is no answer on this one: the cell says it apart, after what this version awaits.
+      const earlierChanges = sentBack ? [] : changes;
+      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes: sentBack ? changes : [], earlierChanges, pending };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
     const myAnswer = mine && {
@@ -2063,6 +2071,9 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     questions: status.questions.map((q) => ({ ...q, answerLanguage: languageOfReply(q.answer) })),
     // Withdrawn by the lead's decision at drafting: closed by the lead, or excluded, as the statement says.
     stageKey: `stage.${stageAsDecided(status.stage, decided)}`,
+    withdrawalKey: decided === undefined ? 'engagement.withdrawal' : `engagement.withdrawal-as.${stageAsDecided('withdrawn', decided)}`,
+    // An ended case awaits no response: the page says how it ended instead.
+    noResponseEndedKey: final ? `engagement.no-response-ended.${stageAsDecided(status.stage, decided)}` : undefined,
     final,
     done,
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),

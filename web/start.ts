@@ -12,7 +12,7 @@ import { DossierError } from '../workflows/errors';
 import { ConfigError } from '../config/temporal';
 import { parseIntakeConfig } from '../intake/config';
 import { DEFAULT_WEB_PORT, isLoopback, isLoopbackUrl, parseWebConfig, WebConfigError } from './config';
-import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
+import { DEFAULT_DEV_USERS, devUsersTable, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
 import { startWebServer, type WebServer } from './server';
 
 export interface RunningWorkspace {
@@ -141,8 +141,8 @@ export async function startWorkspaceFor(
     });
     log(`Web workspace        ${config.publicUrl}  (sign-in: ${idp ? `development provider ${idp.issuer}` : config.issuer})`);
     if (idp) {
-      log('  Development users (any password):');
-      for (const user of idp.users) log(`    ${user.login.padEnd(8)} ${user.name.padEnd(16)} ${user.roles.join(', ')}`);
+      log('  Development users (any password; each sees the workspace in its language until it picks another):');
+      for (const line of devUsersTable(idp.users)) log(`    ${line}`);
     }
     return {
       web,

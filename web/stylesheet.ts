@@ -69,3 +69,10 @@ td[data-label]::before{content:attr(data-label);content:attr(data-label) / "";di
 @media (max-width:30rem){dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dd{margin-left:0}}
 pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:"DejaVu Sans Mono",monospace;font-size:.9rem;background:#f6f6f6;border:1px solid #ccc;padding:.75rem;max-width:60rem}
 `;
+
+/**
+ * The workspace's icon, a sheet on the header's blue: browsers ask for one on every page (`/favicon.ico`
+ * when a page names none), and the Content-Security-Policy lets them load it from this origin only.
+ */
+export const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b3a63"/><path d="M4 3h5l3 3v7H4z" fill="#fff"/></svg>';

@@ -9,7 +9,8 @@ import { deflated, flateStreamOf } from './deflate';
 
 export interface ArchivalMetadata {
   title: string;
-  author: string;
+  /** Its authors: several (a joint statement's authorities) are each a creator of their own in the XMP. */
+  author: string | readonly string[];
   subject: string;
   keywords: string[];
   language: string;
@@ -68,7 +69,7 @@ export function xmpPacket(meta: ArchivalMetadata): string {
     xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(meta.title)}</rdf:li></rdf:Alt></dc:title>
-   <dc:creator><rdf:Seq><rdf:li>${escapeXml(meta.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:creator><rdf:Seq>${authorsOf(meta).map((a) => `<rdf:li>${escapeXml(a)}</rdf:li>`).join('')}</rdf:Seq></dc:creator>
    <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(meta.subject)}</rdf:li></rdf:Alt></dc:description>
    <dc:language><rdf:Bag><rdf:li>${lang}</rdf:li></rdf:Bag></dc:language>
    <pdf:Keywords>${escapeXml(meta.keywords.join(' '))}</pdf:Keywords>
@@ -105,13 +106,19 @@ export function xmpPacket(meta: ArchivalMetadata): string {
 <?xpacket end="w"?>`;
 }
 
+/** The document's authors, in the order given. */
+function authorsOf(meta: Pick<ArchivalMetadata, 'author'>): readonly string[] {
+  return typeof meta.author === 'string' ? [meta.author] : meta.author;
+}
+
 /**
  * Sets the document information, XMP metadata, output intent, /Lang, /MarkInfo and the display of
  * the title; the trailer /ID is set by `setDocumentId` once the content is known.
  */
 export function makeArchival(pdf: PDFDocument, meta: ArchivalMetadata): void {
   pdf.setTitle(meta.title, { showInWindowTitleBar: true });
-  pdf.setAuthor(meta.author);
+  // The Info dictionary has room for one text: several authors are joined in it, as readers without XMP show them.
+  pdf.setAuthor(authorsOf(meta).join('; '));
   pdf.setSubject(meta.subject);
   pdf.setKeywords(meta.keywords);
   pdf.setLanguage(meta.language);

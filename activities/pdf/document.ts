@@ -48,7 +48,8 @@ type Line = string | LinePiece[];
 
 export interface DocumentMetadata {
   title: string;
-  author: string;
+  /** One author, or several (each a creator of its own in the XMP metadata). */
+  author: string | readonly string[];
   subject: string;
   keywords?: string[];
   /** Document language: sets /Lang and the words of the page numbers. */

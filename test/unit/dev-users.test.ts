@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_DEV_USERS } from '../../web/dev-identity-provider';
+import { DEFAULT_DEV_USERS, devUsersTable } from '../../web/dev-identity-provider';
 import { PROJECT_ROOT } from '../../paths';
 
 const demo = parseYaml(readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8')) as {
@@ -23,6 +23,19 @@ describe('the development users of the embedded default', () => {
       const contact = demo.authorities.find((a) => a.id === authorityId)!.contact.name;
       expect(contact.startsWith(user.name), `${user.login}: ${user.name} / ${contact}`).toBe(true);
     }
+  });
+
+  it('are printed at start in aligned columns, each saying the language its workspace opens in', () => {
+    const lines = devUsersTable(DEFAULT_DEV_USERS);
+    expect(lines[0]).toMatch(/^login\s+name\s+language\s+roles$/);
+    const column = (word: string) => lines[0]!.indexOf(word);
+    for (const [i, user] of DEFAULT_DEV_USERS.entries()) {
+      const line = lines[i + 1]!;
+      expect(line.indexOf(user.name), user.login).toBe(column('name'));
+      expect(line.slice(column('language')).startsWith(user.locale === 'fr' ? 'French ' : 'English '), user.login).toBe(true);
+      expect(line.lastIndexOf(user.roles[0]!), user.login).toBe(column('roles'));
+    }
+    expect(lines.filter((l) => / French /.test(l)).map((l) => l.split(' ')[0])).toEqual(['lead', 'fdpic']);
   });
 
   it('have logins of their own', () => {

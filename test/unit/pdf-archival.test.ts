@@ -79,6 +79,13 @@ describe('archival and accessible PDFs', () => {
     statementFr = await renderStatementPdf(statement(), 'fr', false);
   });
 
+  it('names each signing authority as a creator of its own in the XMP metadata (dc:creator is a sequence), not all in one', async () => {
+    const { catalog, pdf } = await catalogOf(statementFr);
+    const xmp = new TextDecoder().decode(decodePDFRawStream(pdf.context.lookup(catalog.get(PDFName.of('Metadata'))) as PDFRawStream).decode());
+    const creators = [.../<dc:creator><rdf:Seq>(.*?)<\/rdf:Seq><\/dc:creator>/s.exec(xmp)![1]!.matchAll(/<rdf:li>(.*?)<\/rdf:li>/g)].map((m) => m[1]);
+    expect(creators).toEqual(asianCampaign().authorities.map((a) => a.name.fr));
+  });
+
   it('passes veraPDF as PDF/A-3b, letter and statement', { timeout: 120_000 }, async () => {
     const results = await veraPdf({ letter, statement: statementFr }, '3b');
     for (const name of ['letter', 'statement']) {

@@ -141,8 +141,8 @@ describe('the statement', () => {
     const fr = statementWording('fr');
     expect(fr.say('stage.excluded', { vendor: 'Zoom' })).toBe(`La présente déclaration ne vise pas Zoom, pour le motif suivant${NBSP}:`);
     expect(statementWording('en').say('stage.closed-by-lead', { vendor: 'Zoom' })).toBe('The authorities closed their review of Zoom before it was complete, for the following reason:');
-    expect(fr.say('lessons')).toBe('Leçons apprises');
-    expect(fr.say('changes.section.lessons-learned')).toBe('Leçons apprises');
+    expect(fr.say('lessons')).toBe('Enseignements tirés');
+    expect(fr.say('changes.section.lessons-learned')).toBe('Enseignements tirés');
   });
 });
 
@@ -369,9 +369,9 @@ describe('emails', () => {
     expect(fr.text).not.toContain('questions de suivi');
   });
 
-  it('announces the published statement with its "leçons apprises"', async () => {
+  it('announces the published statement with its "enseignements tirés"', async () => {
     const fr = await composeMessage(toAuthority('statement-notice', 'fr'));
-    expect(fr.text).toContain('de leçons apprises au sujet');
+    expect(fr.text).toContain('d’enseignements tirés au sujet');
   });
 
   it('names the version published in the signatories’ notice, in both languages, and none where it is not given', async () => {

@@ -90,7 +90,7 @@ describe('statement PDF', () => {
     expect(flat.fr).toContain('Houseparty n’a pas répondu à la lettre ouverte.');
     expect(flat.fr).toContain('Les autorités ont adressé à Houseparty un rappel le 4 septembre 2020 et un dernier avis le 18 septembre 2020.');
     expect(flat.fr).toMatch(/Zoom a fait la démonstration de ses mesures le 1er octobre 2020 ?; les autorités les ont validées en partie\./);
-    const sections = { en: ['Background', 'Summary', 'Outcomes by company', 'Conclusions', 'Lessons learned', 'Signatories'], fr: ['Contexte', 'Synthèse', 'Résultats par entreprise', 'Conclusions', 'Leçons apprises', 'Signataires'] };
+    const sections = { en: ['Background', 'Summary', 'Outcomes by company', 'Conclusions', 'Lessons learned', 'Signatories'], fr: ['Contexte', 'Synthèse', 'Résultats par entreprise', 'Conclusions', 'Enseignements tirés', 'Signataires'] };
     const order = (body: string, titles: string[]) => titles.map((t) => body.split('\n').indexOf(t));
     for (const [language, body] of [['en', en], ['fr', fr]] as const) {
       const at = order(body, sections[language]);

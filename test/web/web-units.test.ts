@@ -553,6 +553,18 @@ describe('the headers of every response', () => {
     expect((await headersFor('https://dossier.example')).get('x-frame-options')).toBe('DENY');
   });
 
+  it('gives browsers an icon of this origin, so none asks for /favicon.ico in vain on every page', async () => {
+    const app = createWebApp({ config: { ...config, publicUrl: 'https://dossier.example' }, signIn: {} as OidcSignIn, dossier: unused, campaigns: unused, revokedSessions: () => { throw new Error('not used by this page'); } });
+    for (const path of ['/favicon.ico', '/static/icon.svg']) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await response.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    }
+    const signedOut = await (await app.request('/signed-out')).text();
+    expect(signedOut).toContain('<link rel="icon" href="/static/icon.svg" type="image/svg+xml">');
+  });
+
   it('keeps other origins’ windows and pages from holding or embedding a workspace response', async () => {
     const headers = await headersFor('https://dossier.example');
     expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
@@ -1840,7 +1852,7 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
       'Re: [VC] Update',
     ]);
     // The timeline's entry for each, its subject copied from the message.
-    const timeline = /<caption>Chronologie<\/caption>(.*?)<\/table>/s.exec(fr)?.[1] ?? fr;
+    const timeline = /<table aria-labelledby="timeline-heading">(.*?)<\/table>/s.exec(fr)?.[1] ?? fr;
     expect(timeline).toContain('privacy@zoom.test: <span lang="en">Re: [VC] Our response</span></td>');
     expect(timeline).toContain('privacy@zoom.test: <span lang="fr">Re: [VC] Notre réponse</span></td>');
     expect(timeline).toContain('privacy@zoom.test: Re: [VC] Update</td>');
@@ -2188,7 +2200,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
 
   it('words the timeline in French, as the workflow recorded it in English, with its dates in the campaign’s zone', async () => {
     const html = await page();
-    const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
+    const timeline = html.slice(html.indexOf('aria-labelledby="timeline-heading"'), html.indexOf('</table>', html.indexOf('aria-labelledby="timeline-heading"')));
     expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td data-label="Par">Dossier (automatique)</td><td data-label="Quoi">lettre ouverte\u00a0: message envoyé</td>');
     expect(timeline).toContain('<td data-label="Par">Dossier (automatique)</td><td data-label="Quoi">échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
     expect(timeline).toContain('<td data-label="Par">Owen (owen, espace de travail)</td><td data-label="Quoi">série 1 de questions complémentaires posée\u00a0: Q1</td>');
@@ -3089,6 +3101,20 @@ describe('the approvals per authority once an authority has sent the current ver
     const english = await answers('en');
     expect(english.fdpic).toContain('changes to version 1 requested by Zofia');
     expect(english.fdpic).toContain('awaiting an answer');
+  });
+
+  it('names the table once for a screen reader: labelled by its heading, with no caption repeating it', async () => {
+    const html = await statementShownLive(kase)('fr');
+    expect(html).not.toMatch(/<h2[^>]*>([^<]*)<\/h2>\s*<table[^>]*>\s*<caption>\1<\/caption>/);
+    expect(html).toMatch(/<h2 id="by-authority-heading">Approbations par autorité<\/h2>\s*<table aria-labelledby="by-authority-heading">\s*<thead>/);
+  });
+
+  it('tells the answer this version awaits apart from the request on the earlier one, each reading on its own', async () => {
+    const cell = async (language: string) => /<tr data-authority="fdpic">[\s\S]*?<td[^>]*>([\s\S]*?)<\/td>/.exec(await statementShownLive(kase)(language))?.[1] ?? '';
+    const english = await cell('en');
+    expect(english).toMatch(/^<p>awaiting an answer<\/p><p class="hint">Earlier answer: changes to version 1 requested by Zofia .*: “Name the five principles\.”<\/p>$/);
+    const french = await cell('fr');
+    expect(french).toMatch(/^<p>réponse attendue<\/p><p class="hint">Réponse précédente\u00a0: modifications de la version 1 demandées par Zofia .*«\u202fName the five principles\.\u202f»<\/p>$/);
   });
 });
 

@@ -22,6 +22,7 @@ const status = engagementStatusOf('vc', 'houseparty', {
   vendorName: 'Houseparty',
   stage: 'withdrawn',
   withdrawalReason: reason.en,
+  responseDueDate: '2027-01-02',
   endedAt: '2020-12-01T10:00:00.000Z',
   timeline: [{ at: '2020-12-01T10:00:00.000Z', by: 'Lena Lead', what: 'withdrawn', detail: reason.en }],
 });
@@ -64,6 +65,36 @@ describe('a withdrawal reason given in English and French', () => {
     expect(text).not.toContain('The company was acquired');
     expect(text).toMatch(/│ étape\s+│ clos par l’autorité responsable/);
     expect(renderStatus(status, cliWords('fr'))).toMatch(/│ étape\s+│ retiré/);
+  });
+
+  it('names the lead’s decision, not a withdrawal, in the facts and the timeline, and shows no response as still awaited', async () => {
+    const html = await page('fr');
+    expect(html).toContain('<dt>Clos par l’autorité responsable parce que</dt>');
+    expect(html).not.toContain('Retiré parce que');
+    expect(html).toContain('clos par l’autorité responsable\u00a0: <span lang="fr">');
+    expect(html).not.toMatch(/>retiré/);
+    expect(html).not.toContain('Réponse attendue le');
+    expect(html).not.toContain('Aucune réponse consignée pour le moment');
+    expect(html).toContain('Aucune réponse n’a été consignée : l’autorité responsable a clos le dossier le 1er\u00a0déc.\u00a02020.'.replace(' :', '\u00a0:'));
+    const excluded = await page('en', { ...campaign, openCases: [{ vendorId: 'houseparty', action: 'exclude', reason }] });
+    expect(excluded).toContain('<dt>Excluded from the statement because</dt>');
+    expect(excluded).toContain('excluded from the statement: <span');
+    expect(excluded).not.toContain('Response due');
+    expect(excluded).not.toContain('No response recorded yet.');
+    expect(excluded).toContain('No response was recorded: the case was excluded from the statement on 1\u00a0Dec\u00a02020.');
+  });
+
+  it('shows a withdrawal an officer made as withdrawn, and the response it no longer awaits as ended', async () => {
+    const html = await page('en', { ...campaign, openCases: [] });
+    expect(html).toContain('<dt>Withdrawn because</dt>');
+    expect(html).toContain('No response was recorded: the case was withdrawn on 1\u00a0Dec\u00a02020.');
+    expect(html).not.toContain('No response recorded yet.');
+  });
+
+  it('names its timeline once for a screen reader: the table is labelled by its heading, with no caption repeating it', async () => {
+    const html = await page('fr');
+    expect(html).not.toMatch(/<h2[^>]*>([^<]*)<\/h2>\s*<table[^>]*>\s*<caption>\1<\/caption>/);
+    expect(html).toMatch(/<h2 id="timeline-heading">Chronologie<\/h2>\s*<table aria-labelledby="timeline-heading">\s*<thead>/);
   });
 
   it('leaves a reason an officer typed (no pair from the campaign) as recorded', () => {
