@@ -48,6 +48,9 @@
 // and taken off the board when the engagement is cancelled before it was (letter-copy-off-board-once-cancelled).
 // Not a patch: a letter copy on file that is not the letter sent again to the corrected address,
 // listed by the campaign's look until the PDF the vendor received is put back (letter-copy-not-last-letter).
+// A letter that went to one address, a contact added by an officer, then a bounce from that address:
+// undeliverable at once (bounces-to-letter-recipients); recorded with HISTORY_NAME set on code before
+// the patch too, where only the added address's bounce made it so (…-contacts-changed-bounce-before-patch).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -72,6 +75,7 @@ import { ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
 import {
   askFollowUpUpdate,
   confirmInboundUpdate,
+  changeContactsUpdate,
   correctContactsUpdate,
   dismissInboundUpdate,
   editStatementUpdate,
@@ -340,6 +344,20 @@ async function main() {
       await until(status, (s) => s.stage === 'awaiting-response', 'the letter sent again');
       await handle.terminate('recorded');
       await save('engagement-bounces-add-up', handle);
+    }
+    if (wanted('bounces-to-letter-recipients')) {
+      // The letter went to privacy@ alone; an officer added the DPO, then privacy@ bounced it: it reached nobody.
+      const input = engagementInput('record-contacts-bounce', 'zoom', patientPolicy());
+      input.vendor = { ...input.vendor, contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }] };
+      const handle = await startEngagement(input);
+      const status = statusOf(handle);
+      await until(status, (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await handle.executeUpdate(changeContactsUpdate, { args: [{ by: OFFICER, mode: 'add', contacts: [{ name: 'DPO', email: 'dpo@lawfirm.test' }], reason: 'Copy the DPO.' }] });
+      await handle.executeUpdate(recordInboundUpdate, { args: [bounce(1, 'privacy@zoom.test')] });
+      await handle.executeUpdate(recordInboundUpdate, { args: [bounce(2, 'dpo@lawfirm.test')] });
+      await until(status, (s) => s.stage === 'letter-undeliverable', 'the letter undeliverable');
+      await handle.terminate('recorded');
+      await save(process.env.HISTORY_NAME ?? 'engagement-bounces-to-letter-recipients', handle);
     }
     if (wanted('bounce-before-delivery')) {
       held.letter = gate();

@@ -18,7 +18,7 @@ import type {
   ScheduleDemonstrationInput,
   WithdrawInput,
 } from './messages';
-import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
+import type { Contact, Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { CONTACT_CHANGES, DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationIssue, durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays, MAX_DURATION_YEARS, MAX_WORKING_DAYS } from './time';
 import { refusal, refusalDetails, refusalOfAll, type RefusalCode } from './refusals';
@@ -667,7 +667,10 @@ export function checkChangeContacts(view: EngagementView, input: ChangeContactsI
   if (input.mode === 'add' && present.length + given.size > MAX_CONTACTS) {
     throw refusal('contacts-too-many', { most: String(MAX_CONTACTS) }, `an engagement writes to at most ${MAX_CONTACTS} contacts: replace them instead of adding`);
   }
-  if (input.mode === 'replace' && present.length === given.size && present.every((key) => given.has(key))) {
+  // A new name on the same address is a change too: letters greet the contact by it.
+  const named = (c: Contact) => `${emailKey(c.email)} ${c.name.trim()}`;
+  const presentNamed = new Set((view.contacts ?? []).map(named));
+  if (input.mode === 'replace' && present.length === given.size && input.contacts.every((c) => presentNamed.has(named(c)))) {
     throw refusal('contacts-unchanged', {}, 'these are the vendor\'s contacts already: nothing would change');
   }
   checkText(field('reason'), input.reason, REASON);

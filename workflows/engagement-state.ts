@@ -277,10 +277,30 @@ export class EngagementCase {
    * A bounce (recorded by the intake) of the latest open letter from every address the vendor has,
    * while the response is owed: the letter has not reached the vendor after all.
    */
-  bouncedFromEveryContact(input: RecordInboundInput, letterStep: string): boolean {
+  bouncedFromEveryContact(input: RecordInboundInput, letterStep: string, asSent = true): boolean {
     if (this.state.stage !== 'awaiting-response' || input.kind !== 'bounce' || input.answersStep !== letterStep) return false;
     const bounced = new Set((input.bounce?.recipients ?? []).map(address));
-    return this.contacts().every((c) => bounced.has(address(c.email)));
+    return this.letterRecipients(letterStep, asSent).every((a) => bounced.has(address(a)));
+  }
+
+  /**
+   * Whom the open letter `step` went to. `asSent` false: the contacts now, as histories recorded before
+   * the `bounces-to-letter-recipients` patch compared them (the same unless an officer changed them).
+   */
+  letterRecipients(step: string, asSent = true): string[] {
+    const sent = this.state.letterSentTo;
+    return asSent && sent?.step === step ? sent.addresses : this.contacts().map((c) => c.email);
+  }
+
+  /** The contacts changed since the open letter `step` went: its bounces are counted against whom it went to. */
+  contactsChangedSince(step: string): boolean {
+    const now = this.letterRecipients(step, false).map(address).sort().join(',');
+    return this.letterRecipients(step).map(address).sort().join(',') !== now;
+  }
+
+  /** The open letter `step` is going to these addresses (the workflow's send). */
+  letterGoingTo(step: string, addresses: string[]): void {
+    this.state.letterSentTo = { step, addresses };
   }
 
   /**
@@ -288,9 +308,9 @@ export class EngagementCase {
    * refused when it went out: one report per recipient (relays often send them apart, hours apart)
    * adds up to a letter that reached nobody. Call after `recordInbound`, which keeps this bounce.
    */
-  bouncesAddUp(input: RecordInboundInput, letterStep: string): boolean {
+  bouncesAddUp(input: RecordInboundInput, letterStep: string, asSent = true): boolean {
     if (this.state.stage !== 'awaiting-response' || input.kind !== 'bounce' || input.answersStep !== letterStep) return false;
-    return this.bouncedFromEveryAddress(letterStep);
+    return this.bouncedFromEveryAddress(letterStep, asSent);
   }
 
   /**
@@ -298,16 +318,16 @@ export class EngagementCase {
    * address it reached: a report read while the send was still finishing (the intake can read the
    * vendor's server's report before the worker records the send) still counts.
    */
-  bouncedBeforeDelivery(letterStep: string): boolean {
-    return this.state.stage === 'awaiting-response' && this.bouncedFromEveryAddress(letterStep);
+  bouncedBeforeDelivery(letterStep: string, asSent = true): boolean {
+    return this.state.stage === 'awaiting-response' && this.bouncedFromEveryAddress(letterStep, asSent);
   }
 
-  private bouncedFromEveryAddress(letterStep: string): boolean {
+  private bouncedFromEveryAddress(letterStep: string, asSent: boolean): boolean {
     const bounced = new Set(
       (this.state.inbox ?? []).filter((m) => m.kind === 'bounce' && m.answersStep === letterStep).flatMap((m) => (m.bounceRecipients ?? []).map(address)),
     );
     const partly = this.state.letterReachedOnly;
-    const reached = partly?.step === letterStep ? partly.addresses : this.contacts().map((c) => c.email);
+    const reached = partly?.step === letterStep ? partly.addresses : this.letterRecipients(letterStep, asSent);
     return reached.every((a) => bounced.has(address(a)));
   }
 
@@ -340,6 +360,7 @@ export class EngagementCase {
 
   /** The officer's corrected addresses: the letter goes again to them, and every later message. */
   correctContacts(req: CorrectContactsInput, now: number): EngagementStatus {
+    this.keepFormer(this.contacts(), req.contacts);
     const before = this.contacts().map((c) => c.email).join(', ');
     this.state.contacts = req.contacts.map((c) => ({ name: c.name.trim(), email: c.email.trim() }));
     this.state.stage = 'sending-letter';
@@ -354,12 +375,21 @@ export class EngagementCase {
   changeContacts(req: ChangeContactsInput, now: number): EngagementStatus {
     const before = this.contacts();
     const given = req.contacts.map((c) => ({ name: c.name.trim(), email: c.email.trim() }));
+    if (req.mode !== 'add') this.keepFormer(before, given);
     this.state.contacts = req.mode === 'add' ? [...before, ...given] : given;
     const emails = (contacts: Contact[]) => contacts.map((c) => c.email).join(', ');
     const adding = req.mode === 'add';
     const detail = adding ? `${emails(given)}: ${req.reason.trim()}` : `${emails(before)} → ${emails(given)}: ${req.reason.trim()}`;
     this.log(req.by, adding ? 'contact added' : 'contacts replaced', now, detail);
     return this.status();
+  }
+
+  /** Addresses changed away stay known: mail already sent there can still bounce (see checkRecordInbound). */
+  private keepFormer(before: Contact[], after: Contact[]): void {
+    const staying = new Set(after.map((c) => address(c.email)));
+    const former = new Set((this.state.formerContacts ?? []).map(address));
+    const gone = before.map((c) => c.email.trim()).filter((e) => !staying.has(address(e)) && !former.has(address(e)));
+    if (gone.length) this.state.formerContacts = [...(this.state.formerContacts ?? []), ...gone];
   }
 
   /**

@@ -244,6 +244,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       // The case office reads its notices in its own language, not the vendor's.
       const language = kind === 'officer-notice' ? officeLanguage(campaign) : vendor.language;
       const message = { threadId: state.workflowId, step, kind, language, to, campaign: letter, vendor: kase.vendor(), details: { ...zone, ...details } };
+      // State only, no command: a bounce of the letter is compared with whom it went to.
+      if (kind === 'open-letter') kase.letterGoingTo(step, to.map((c) => c.email));
       let settled = false;
       // A message the relay keeps refusing for now is retried for ever; after a while the case
       // office is told, once, and sending goes on.
@@ -374,13 +376,20 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   }
 
   /**
+   * A bounce of the letter is compared with whom it went to, not with the contacts an officer changed
+   * since. The two differ only after a change (changeContacts), so only then is the patch asked: a
+   * history recorded before it compared with the contacts, and replays that way.
+   */
+  const bouncesToRecipients = (step: string): boolean => !kase.contactsChangedSince(step) || patched('bounces-to-letter-recipients');
+
+  /**
    * Bounces from every address, read while the letter's send was still finishing, make it
    * undeliverable once the send is known to be done, and the office is told. Asked only then, so a
    * case without that race records no marker.
    */
   async function undeliverableIfBouncedMeanwhile(): Promise<void> {
     const step = letterStep();
-    if (!kase.bouncedBeforeDelivery(step) || !patched('bounce-before-delivery')) return;
+    if (!kase.bouncedBeforeDelivery(step, bouncesToRecipients(step)) || !patched('bounce-before-delivery')) return;
     kase.letterUndeliverable(step, Date.now());
     await tellOffice(`officer-notice-undeliverable-${step}`, { code: 'letter-bounced-before-delivery', step }, { letterUndeliverable: true });
   }
@@ -728,8 +737,11 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     if (recorded.result.effect === 'to-review') kase.rounds.forEach(roundWaitsForReview);
     // The letter bounced from every address: it has not reached the vendor after all, so no deadline runs.
     // One report per address adds up from the `bounces-add-up` patch on (asked only when it does).
-    const bouncedFromAll = () =>
-      kase.bouncedFromEveryContact(req, letterStep()) || (kase.bouncesAddUp(req, letterStep()) && patched('bounces-add-up'));
+    const bouncedFromAll = () => {
+      const step = letterStep();
+      const asSent = bouncesToRecipients(step);
+      return kase.bouncedFromEveryContact(req, step, asSent) || (kase.bouncesAddUp(req, step, asSent) && patched('bounces-add-up'));
+    };
     const letterBounced = recorded.result.effect === 'delivery-failure' && bouncedFromAll() && sinceLean('letter-bounce-undeliverable');
     if (letterBounced) kase.letterUndeliverable(letterStep(), Date.now());
     if (recorded.officerNotice) {

@@ -13,7 +13,7 @@ import { PUBLIC_MAIL_DOMAINS } from './public-mail-domains';
 import { refusal } from './refusals';
 
 export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'> &
-  Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline' | 'rounds' | 'response'>>;
+  Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline' | 'rounds' | 'response' | 'formerContacts'>>;
 
 const KINDS = ['reply', 'auto-reply', 'bounce'];
 const MATCHES = ['thread', 'token', 'subject', 'officer'];
@@ -142,7 +142,9 @@ function checkReport(view: InboxView, vendor: Pick<Vendor, 'contacts'>, what: 'a
     throw refusal('report-no-message', {}, `${what} must name the message it concerns (answersStep): it names none of this engagement's messages`);
   }
   const list = Array.isArray(recipients) ? recipients.map(String) : [];
-  const ours = new Set([...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email.toLowerCase()));
+  // Addresses an officer changed away count too: what went there before the change can still bounce.
+  const wroteTo = [...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email);
+  const ours = new Set([...wroteTo, ...(view.formerContacts ?? [])].map((e) => e.toLowerCase()));
   if (!list.length || !list.every((r) => ours.has(r.toLowerCase()))) {
     const named = list.join(', ') || 'no recipient';
     throw refusal('report-not-ours', { recipients: named }, `${what.replace(/^a /, 'the ')} concerns ${named}, not an address this engagement wrote to`);

@@ -122,6 +122,14 @@ export interface EngagementStatus {
   /** The addresses an open letter reached when the mail server refused the others at sending. */
   letterReachedOnly?: { step: string; addresses: string[] };
   /**
+   * The addresses the latest open letter went to, when it went: a bounce of it is compared with these,
+   * not with the contacts as an officer changed them since. Absent in runs continued from code that
+   * did not keep it (the contacts stand in: they had not changed).
+   */
+  letterSentTo?: { step: string; addresses: string[] };
+  /** Addresses an officer changed or corrected away: the engagement wrote to them, so a relay's report about them is its own. */
+  formerContacts?: string[];
+  /**
    * The open letter went out, but the publication folder could not take its copy yet (the store's
    * error, technical English); gone once the engagement has filed it.
    */

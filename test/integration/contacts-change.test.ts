@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
-import { recordInboundUpdate } from '../../workflows/messages';
+import { recordInboundUpdate, type RecordInboundInput } from '../../workflows/messages';
 import { runDossier } from '../helpers/cli';
 import { startEngagement, stepOf } from '../helpers/engagement-driver';
 import { engagementInput, fastPolicy } from '../helpers/fixtures';
@@ -98,5 +98,50 @@ describe('changing the contacts of an open engagement', () => {
     await expect(dossier.changeContacts(ref, { by: officer, mode: 'add', contacts: [{ name: 'X', email: 'x@zoom.test' }], reason: 'late' })).rejects.toThrow(
       /refused: it has ended and accepts no more requests/,
     );
+  });
+
+  /** A relay's report that the open letter did not reach `recipient`, as the intake records it. */
+  const letterBounce = (recipient: string): { args: [RecordInboundInput]; updateId: string } => {
+    const messageId = `<bounce-${randomUUID()}@mx.test>`;
+    return {
+      args: [
+        {
+          messageId,
+          from: 'mailer-daemon@mx.test',
+          subject: 'Undelivered Mail Returned to Sender',
+          receivedAt: new Date().toISOString(),
+          kind: 'bounce',
+          matchedBy: 'thread',
+          answersStep: 'letter',
+          text: '550 5.1.1 no such user',
+          documents: [],
+          notes: [],
+          bounce: { recipients: [recipient] },
+        },
+      ],
+      updateId: messageId,
+    };
+  };
+
+  it('takes a bounce of the letter from the address it went to after the contacts changed, and finds the letter undeliverable', { timeout: 120_000 }, async () => {
+    const policy = fastPolicy({ responseDue: '10 minutes', reminderCadence: ['10 minutes'], finalNoticeAfter: '10 minutes' });
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    for (const mode of ['replace', 'add'] as const) {
+      const campaignId = env.uniqueId(`contacts-bounce-${mode}`);
+      const e = await startEngagement(env, engagementInput(campaignId, 'zoom', policy));
+      const ref = { campaignId, vendorId: 'zoom' };
+      await e.waitForStatus((s) => s.stage === 'awaiting-response');
+      await dossier.changeContacts(ref, { by: officer, mode, contacts: [{ name: 'Data Protection Officer', email: 'dpo@lawfirm.test' }], reason: 'The vendor asked.' });
+      // The letter went to privacy@zoom.test alone, before the change: its bounce means it reached nobody.
+      const recorded = await e.handle.executeUpdate(recordInboundUpdate, letterBounce('privacy@zoom.test'));
+      expect(recorded.effect, mode).toBe('delivery-failure');
+      const status = await e.status();
+      expect(status.stage, mode).toBe('letter-undeliverable');
+      // The officer can correct the address now, and the letter goes again.
+      await dossier.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy', email: 'privacy-office@zoom.test' }], reason: 'The right address.' });
+      await e.waitForMail('letter-2');
+      await dossier.withdraw(ref, { by: officer, reason: 'test over' });
+      await e.handle.result();
+    }
   });
 });

@@ -391,6 +391,8 @@ describe('changing the contacts of an open case', () => {
     expect(() => rules.checkChangeContacts(open(), input('add', [{ name: 'P', email: 'PRIVACY@zoom.test' }]))).toThrow("PRIVACY@zoom.test is already one of the vendor's contacts");
     expect(() => rules.checkChangeContacts(open(), input('replace', [...dpo, { name: 'D', email: 'DPO@lawfirm.test' }]))).toThrow('DPO@lawfirm.test is given twice');
     expect(() => rules.checkChangeContacts(open(), input('replace', [{ name: 'Privacy', email: 'privacy@zoom.test' }]))).toThrow(/nothing would change/);
+    // A new name on the same address is a change: the letters greet the contact by it.
+    expect(code(() => rules.checkChangeContacts(open(), input('replace', [{ name: 'Jane Doe, DPO', email: 'privacy@zoom.test' }])))).toBe('accepted');
     expect(() => rules.checkChangeContacts(open(), input('add', dpo, ' '))).toThrow(/the reason/);
     const many = Array.from({ length: 20 }, (_, i) => ({ name: `C${i}`, email: `c${i}@zoom.test` }));
     expect(code(() => rules.checkChangeContacts(open(), input('add', many)))).toBe('contacts-too-many');

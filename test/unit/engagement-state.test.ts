@@ -5,7 +5,7 @@ import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { EngagementCase, ENGINE } from '../../workflows/engagement-state';
 import type { RecordInboundInput } from '../../workflows/messages';
 import { completeFindings, engagementInput, fastPolicy } from '../helpers/fixtures';
-import { isVendorAddress } from '../../workflows/inbox-rules';
+import { checkRecordInbound, isVendorAddress } from '../../workflows/inbox-rules';
 
 const T0 = Date.parse('2020-07-21T09:00:00Z');
 const MIN = 60_000;
@@ -641,3 +641,67 @@ describe('engagement state', () => {
   });
 });
 
+
+describe('bounces after the vendor’s contacts were changed', () => {
+  const bounce = (recipients: string[], answersStep = 'letter'): RecordInboundInput => ({
+    messageId: `<bounce-${answersStep}-${recipients.join('-')}@mx.test>`,
+    from: 'mailer-daemon@mx.test',
+    subject: 'Undelivered Mail Returned to Sender',
+    receivedAt: iso(at(30)),
+    kind: 'bounce',
+    matchedBy: 'thread',
+    answersStep,
+    text: '',
+    documents: [],
+    notes: [],
+    bounce: { recipients },
+  });
+  /** A case whose letter went to privacy@zoom.test, its one contact, as the workflow sends it. */
+  const letterOut = () => {
+    const kase = new EngagementCase(engagementInput('vc-2020', 'zoom', fastPolicy({ responseDue: '30 days' })), T0);
+    kase.letterGoingTo('letter', kase.contacts().map((c) => c.email));
+    kase.letterSent(at(1));
+    return kase;
+  };
+
+  it('takes a bounce of the letter from the address it went to, though an officer replaced that address since, and the letter reached nobody', () => {
+    const kase = letterOut();
+    kase.changeContacts({ by: OFFICER, mode: 'replace', contacts: [{ name: 'Team', email: 'team@zoom.test' }], reason: 'asked' }, at(10));
+    const report = bounce(['privacy@zoom.test']);
+    expect(() => checkRecordInbound(kase.state, kase.vendor(), report)).not.toThrow();
+    kase.recordInbound(report, at(30));
+    expect(kase.bouncedFromEveryContact(report, 'letter')).toBe(true);
+    expect(kase.bouncesAddUp(report, 'letter')).toBe(true);
+  });
+
+  it('takes a bounce of a reminder sent to a former contact, and still refuses an address it never wrote to', () => {
+    const kase = letterOut();
+    kase.changeContacts({ by: OFFICER, mode: 'replace', contacts: [{ name: 'Team', email: 'team@zoom.test' }], reason: 'asked' }, at(10));
+    expect(() => checkRecordInbound(kase.state, kase.vendor(), bounce(['PRIVACY@zoom.test'], 'reminder-1'))).not.toThrow();
+    expect(() => checkRecordInbound(kase.state, kase.vendor(), bounce(['someone@else.test'], 'reminder-1'))).toThrow(/not an address this engagement wrote to/);
+  });
+
+  it('finds the letter undeliverable when it bounced from every address it went to, though an officer added one since', () => {
+    const kase = letterOut();
+    kase.changeContacts({ by: OFFICER, mode: 'add', contacts: [{ name: 'DPO', email: 'dpo@lawfirm.test' }], reason: 'asked' }, at(10));
+    const report = bounce(['privacy@zoom.test']);
+    kase.recordInbound(report, at(30));
+    expect(kase.bouncedFromEveryContact(report, 'letter')).toBe(true);
+    expect(kase.bouncesAddUp(report, 'letter')).toBe(true);
+    // The old way (a history recorded before the patch) compares with the contacts now.
+    expect(kase.bouncedFromEveryContact(report, 'letter', false)).toBe(false);
+  });
+
+  it('keeps the letter’s recipients and former contacts across a continue-as-new, and a continuation without them reads the contacts', () => {
+    const kase = letterOut();
+    kase.changeContacts({ by: OFFICER, mode: 'replace', contacts: [{ name: 'Team', email: 'team@zoom.test' }], reason: 'asked' }, at(10));
+    const input = engagementInput('vc-2020', 'zoom', fastPolicy({ responseDue: '30 days' }));
+    const resumed = new EngagementCase(input, at(20), structuredClone(kase.state));
+    const report = bounce(['privacy@zoom.test']);
+    expect(() => checkRecordInbound(resumed.state, resumed.vendor(), report)).not.toThrow();
+    expect(resumed.bouncedFromEveryContact(report, 'letter')).toBe(true);
+    const { letterSentTo: _sent, formerContacts: _former, ...older } = structuredClone(kase.state);
+    const olderRun = new EngagementCase(input, at(20), older);
+    expect(olderRun.bouncedFromEveryContact(bounce(['team@zoom.test']), 'letter')).toBe(true);
+  });
+});
