@@ -110,9 +110,9 @@ const BOARD_SORT_LABELS: Record<(typeof BOARD_SORTS)[number], string> = {
 const BOARD_PAGE_SIZE = 100;
 /** How long a holding-pen page waits for its campaign's board (or the unsorted pen's list of ended cases) before showing its mail without it. */
 const HELD_CAMPAIGN_QUERY_MS = 5_000;
-/** How often the statement page reads the campaign again while a newer version keeps coming between its reads. */
 /** The list of ended cases' choice that names the case by its ids in the fields below it. */
 const OTHER_ENDED_CASE = 'by-ids';
+/** How often the statement page reads the campaign again while a newer version keeps coming between its reads. */
 const STATEMENT_PAGE_READS = 5;
 
 export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {

@@ -226,6 +226,14 @@ describe('a refusal that names a vendor, in French', () => {
   });
 });
 
+describe('a vendor withdrawn or added, in French', () => {
+  it('agrees with « l’entreprise », as the workspace does', () => {
+    const fr = cliWords('fr');
+    expect(fr.say('engagement.withdrawn', { vendor: 'Zoom', workflowId: 'engagement:vc:zoom', reason: 'hors champ' })).toMatch(/^L’entreprise Zoom est retirée\u00a0: /);
+    expect(fr.say('campaign.vendor-added', { vendor: 'Zoom', campaign: 'campaign:vc', workflowId: 'engagement:vc:zoom' })).toMatch(/^L’entreprise Zoom est ajoutée à campaign:vc\u00a0: /);
+  });
+});
+
 describe('a deadline moved, in French', () => {
   it('names the engagement without "de" before its id (which always begins with a vowel)', () => {
     const fr = cliWords('fr');
