@@ -302,8 +302,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const pageParam = sort ? undefined : c.req.query('page') || undefined;
     const pageToken = pageParam === undefined ? undefined : pageLinks.open(pageParam);
     if (pageParam !== undefined && pageToken === undefined) return noSuchPage(c);
-    // Sorted, where the page starts; unsorted, only how the rows are numbered (the token says where).
-    const from = Math.max(0, Math.floor(Number(c.req.query('from')) || 0));
+    // Sorted, where the page starts; unsorted, only how the rows are numbered (the token says where),
+    // so without a token (a link of the row paging a filtered board had before) it is the first page.
+    const from = sort || pageToken !== undefined ? Math.max(0, Math.floor(Number(c.req.query('from')) || 0)) : 0;
     const pageSize = deps.boardPageSize ?? BOARD_PAGE_SIZE;
     const at = now();
     const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);

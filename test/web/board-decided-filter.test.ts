@@ -95,6 +95,20 @@ describe('the board filtered on a stage the lead’s decisions give', () => {
     }
   });
 
+  it('starts a link of the old paging by row (`from`, no page token) at the first page, numbered from 1, so no row is out of reach', async () => {
+    const { get } = fakeVisibility();
+    // A page or bookmark served before the filter paged by the server's token.
+    let shown = await get('?stage=withdrawn&from=2');
+    expect(shown.vendors).toEqual(['w1', 'w2']);
+    expect(shown.caption).toMatch(/1 to 2 of 5\b/);
+    const seen = [...shown.vendors];
+    while (shown.next) {
+      shown = await get(shown.next);
+      seen.push(...shown.vendors);
+    }
+    expect(seen).toEqual(withdrawn);
+  });
+
   it('asks visibility nothing for a stage the lead gave no vendor, and says none matches', async () => {
     const { read, get } = fakeVisibility({});
     const shown = await get('?stage=excluded');
