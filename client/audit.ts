@@ -169,8 +169,6 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   const messages = new ReceivedMessages();
   /** The lead's decisions at drafting on open engagements, by vendor, as the campaign's history recorded them. */
   const decisions = new Map<string, OpenCaseAction>();
-  // One engagement's export reads the lead's decisions from the campaign's history, as the campaign's export does.
-  if (scope.vendorId) for (const [vendorId, action] of await leadDecisionsOf(client, campaignId, serverAddress)) decisions.set(vendorId, action);
   // The campaign's record of documents downloaded, which the first download started: none before.
   const accessId = documentAccessWorkflowId(scope.campaignId);
   for (const workflowId of scope.vendorId ? engagementIds : [campaignId, ...engagementIds]) {
@@ -191,7 +189,13 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
       for (const [vendorId, action] of reader.decisions) decisions.set(vendorId, action);
     }
     const engagement = parseWorkflowId(workflowId);
-    // The campaign's history comes first: an engagement the lead closed or excluded reads so.
+    // One engagement's export reads the lead's decisions from the campaign's history, as the campaign's
+    // export does (whose history comes first), and only for a case its campaign withdrew: no decision
+    // ended any other, and a campaign of 2,000 vendors has a history of tens of megabytes.
+    if (scope.vendorId && engagement?.kind === 'engagement' && rows.some(isWithdrawalSignal)) {
+      for (const [vendorId, action] of await leadDecisionsOf(client, campaignId, serverAddress)) decisions.set(vendorId, action);
+    }
+    // An engagement the lead closed or excluded reads so.
     if (engagement?.kind === 'engagement') rows = asDecidedByLead(rows, decisions.get(engagement.vendorId));
     if (lateReplies && engagement?.kind === 'engagement') rows.push(...lateReplyRows(workflowId, await lateReplies(engagement)));
     if (engagement?.kind === 'engagement') messages.add(rows);
@@ -234,10 +238,12 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
  * ending it is a withdrawal, and the stage and outcome it records say withdrawn; the export says it was
  * closed by the lead, or excluded, as the statement does (`stageAsDecided`).
  */
+const isWithdrawalSignal = (row: AuditEvent) => row.kind === 'signal' && row.action === withdrawSignal.name;
+
 export function asDecidedByLead(rows: AuditEvent[], action: OpenCaseAction | undefined): AuditEvent[] {
   if (action === undefined) return rows;
   // The lead's decision is the last withdrawal signal: an officer's own, sent earlier, stays the officer's.
-  const lastSignal = rows.map((row) => row.kind === 'signal' && row.action === withdrawSignal.name).lastIndexOf(true);
+  const lastSignal = rows.map(isWithdrawalSignal).lastIndexOf(true);
   return rows.map((row, i) => {
     if ((row.kind === 'stage' || row.kind === 'case-closed') && row.action === 'withdrawn') return { ...row, action: stageAsDecided(row.action, action) };
     if (i === lastSignal) return { ...row, action: action === 'close' ? 'closeByLead' : 'excludeByLead' };

@@ -161,6 +161,19 @@ describe('the audit export of one engagement the lead closed or excluded', () =>
     expect(webex.events.map((e) => e.action)).toEqual(['engagement', 'withdrawFromCampaign', 'withdrawn', 'withdrawn']);
   });
 
+  it('reads the campaign’s history only for a case its campaign withdrew, the one a decision of the lead can have ended', async () => {
+    const open = [{ eventId: 1, ...at(1), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: payloads({ vendor: { id: 'teams' } }) } }];
+    const keeping = serverKeeping({ 'campaign:vc': campaign, 'engagement:vc:cisco': ended('cisco'), 'engagement:vc:teams': open });
+    const read: string[] = [];
+    const counting = { ...keeping, workflow: { getHandle: (workflowId: string, runId?: string) => (read.push(workflowId), keeping.workflow.getHandle(workflowId, runId)) } } as typeof keeping;
+    await collectAuditTrail(counting, { campaignId: 'vc', vendorId: 'teams' });
+    expect(read).not.toContain('campaign:vc');
+    expect(read).toContain('engagement:vc:teams');
+    read.length = 0;
+    expect((await collectAuditTrail(counting, { campaignId: 'vc', vendorId: 'cisco' })).events.map((e) => e.action)).toContain('closed-by-lead');
+    expect(read).toContain('campaign:vc');
+  });
+
   it('says so in its CSV and PDF, in English and French', async () => {
     const cisco = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'cisco' });
     const zoom = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'zoom' });
