@@ -59,13 +59,19 @@ const BOARD_TIMEOUT_MS = 5_000;
 
 /** Why a campaign may not answer and the list still be shown: its worker is down, or the server did not answer in time. */
 const UNANSWERED = new Set<string>([ClientErrorCode.NoWorker, ClientErrorCode.ServerUnreachable]);
+/**
+ * Why a campaign has no decision to read, its engagements' stages then being as recorded: it has no
+ * workflow (engagements started one by one), or it was shredded (which must not fail every list that meets it).
+ */
+const UNDECIDED = new Set<string>([ClientErrorCode.NotFound, 'KeyShredded']);
 
 /**
  * The engagements with the stage a reader is shown: a withdrawn one its campaign's lead closed or
  * excluded at drafting reads so (`stageAsDecided`), in the order given. Asks each campaign that has a
  * withdrawn engagement listed, once; one that does not answer (its worker down) leaves them as
- * visibility lists them and is named in `unread`, so the reader is told. Any other failure (no master
- * key to read the campaign) is thrown: the list would otherwise call every decided case withdrawn.
+ * visibility lists them and is named in `unread`, so the reader is told; one with no decision to read
+ * (no campaign workflow, or shredded) leaves them so too. Any other failure (no master key to read
+ * the campaign) is thrown: the list would otherwise call every decided case withdrawn.
  */
 export async function withDecidedStages(
   found: EngagementSummary[],
@@ -79,7 +85,9 @@ export async function withDecidedStages(
       try {
         decided.set(id, (await boardOf(id)).endedByLead ?? {});
       } catch (err) {
-        if (!UNANSWERED.has(errorCode(err) ?? '')) throw err;
+        const code = errorCode(err) ?? '';
+        if (UNDECIDED.has(code)) return;
+        if (!UNANSWERED.has(code)) throw err;
         unread.push(id);
       }
     }),

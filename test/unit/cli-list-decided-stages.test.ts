@@ -37,6 +37,19 @@ describe('dossier list and the stages the lead decided', () => {
     ).rejects.toThrow(/No master key/);
   });
 
+  it('shows the stage as recorded for a campaign that has no workflow (engagements started one by one) or was shredded: no decision to read', async () => {
+    for (const failure of [
+      new DossierClientError(ClientErrorCode.NotFound, 'campaign:vc-2020 does not exist'),
+      new DossierError('KeyShredded', 'data key "campaign-vc-2020" does not exist: campaign "vc-2020" was shredded at 2026-11-30T00:00:00Z'),
+    ]) {
+      const listed = await withDecidedStages(found, async () => {
+        throw failure;
+      });
+      expect(listed.engagements.map((e) => e.stage), failure.message).toEqual(['withdrawn', 'concluded']);
+      expect(listed.unread, failure.message).toEqual([]);
+    }
+  });
+
   it('says, in English and French, that the stages could not be read', () => {
     expect(cliWords('en').say('list.stages-unread', { campaigns: 'vc-2020' })).toMatch(/vc-2020.*withdrawn/);
     expect(cliWords('fr').say('list.stages-unread', { campaigns: 'vc-2020' })).toMatch(/vc-2020/);
