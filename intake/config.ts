@@ -47,14 +47,16 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
       if (!user) problems.push('DOSSIER_IMAP_URL: name the mailbox user, e.g. imaps://case@imap.regulator.example:993');
       if (!password) problems.push('DOSSIER_IMAP_PASSWORD (or DOSSIER_IMAP_PASSWORD_FILE) is required with DOSSIER_IMAP_URL');
       const secure = url.protocol === 'imaps:';
+      // As a socket takes it: an IPv6 literal without its brackets; a name lower-cased (an imap: URL keeps its case).
+      const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
       // Plain IMAP carries the mailbox's password and the correspondence unencrypted: only this machine may be spoken to so.
-      if (!secure && !isLoopbackHost(url.hostname)) {
+      if (!secure && !isLoopbackHost(host)) {
         problems.push(
           `DOSSIER_IMAP_URL: imap:// to ${url.hostname} would send the mailbox password and mail unencrypted; ` +
             `use imaps://${url.username ? `${url.username}@` : ''}${url.hostname}${url.port && url.port !== '143' ? `:${url.port}` : ''} (imap:// is for a server on this machine: 127.0.0.1, ::1 or localhost)`,
         );
       }
-      mailbox = { kind: 'imap', settings: { host: url.hostname, port: Number(url.port) || (secure ? 993 : 143), secure, user, password } };
+      mailbox = { kind: 'imap', settings: { host, port: Number(url.port) || (secure ? 993 : 143), secure, user, password } };
     } catch {
       problems.push('DOSSIER_IMAP_URL: must be a URL such as imaps://case@imap.regulator.example:993');
     }
@@ -83,7 +85,7 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
 
 /** 127.0.0.0/8, ::1 or localhost: a server only this machine reaches. */
 function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return hostname === 'localhost' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /**

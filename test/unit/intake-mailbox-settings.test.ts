@@ -31,6 +31,9 @@ describe('the case mailbox the intake reads', () => {
     );
     expect(parseIntakeConfig({ DOSSIER_IMAP_URL: 'imap://case@127.0.0.1:1143', DOSSIER_IMAP_PASSWORD: 'pw' }).mailbox).toMatchObject({ kind: 'imap' });
     expect(parseIntakeConfig({ DOSSIER_IMAP_URL: 'imap://case@localhost:1143', DOSSIER_IMAP_PASSWORD: 'pw' }).mailbox).toMatchObject({ kind: 'imap' });
+    // The host as a socket takes it: an IPv6 literal without its brackets, a name in any case.
+    expect(parseIntakeConfig({ DOSSIER_IMAP_URL: 'imap://case@[::1]:1143', DOSSIER_IMAP_PASSWORD: 'pw' }).mailbox).toMatchObject({ kind: 'imap', settings: { host: '::1' } });
+    expect(parseIntakeConfig({ DOSSIER_IMAP_URL: 'imap://case@LOCALHOST:1143', DOSSIER_IMAP_PASSWORD: 'pw' }).mailbox).toMatchObject({ kind: 'imap', settings: { host: 'localhost' } });
   });
 
   it('warns, naming both, that DOSSIER_MAILDIR is not read when DOSSIER_IMAP_URL is set too (IMAP comes first, as the README says)', () => {
