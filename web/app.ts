@@ -296,7 +296,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     // Served over HTTPS, the browser is told never to come back over plain HTTP (cookies included).
     if (deps.config.publicUrl.startsWith('https:')) c.header('Strict-Transport-Security', 'max-age=31536000');
-    c.header('Cache-Control', 'no-store');
+    // A page is no-store; what a route says of its own caching (the icon) stands.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
   // A letter copy put back is at most MAX_LETTER_COPY_BYTES: its upload is refused as it streams in

@@ -560,6 +560,8 @@ describe('the headers of every response', () => {
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type')).toBe('image/svg+xml');
       expect(await response.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      // Kept a day, not asked again with every page.
+      expect(response.headers.get('cache-control'), path).toBe('max-age=86400');
     }
     const signedOut = await (await app.request('/signed-out')).text();
     expect(signedOut).toContain('<link rel="icon" href="/static/icon.svg" type="image/svg+xml">');
