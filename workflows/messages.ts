@@ -124,7 +124,7 @@ export interface EngagementStatus {
   /**
    * The addresses the latest open letter went to, when it went: a bounce of it is compared with these,
    * not with the contacts as an officer changed them since. Absent in runs continued from code that
-   * did not keep it (the contacts stand in: they had not changed).
+   * did not keep it: the current contacts stand in, as before, even if an officer changes them later.
    */
   letterSentTo?: { step: string; addresses: string[] };
   /** Addresses an officer changed or corrected away: the engagement wrote to them, so a relay's report about them is its own. */
