@@ -3,7 +3,7 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type OpenCaseDecision, type DemonstrationResult, type Principle, type PublicText, type RecordedText } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type OpenCaseAction, type OpenCaseDecision, type DemonstrationResult, type Principle, type PublicText, type RecordedText } from '../../workflows/types';
 import { stageAsDecided } from '../../workflows/campaign-rules';
 import { wordOf } from '../../activities/templates';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
@@ -360,6 +360,9 @@ export function renderExtension(status: EngagementStatus, words: CliWords = cliW
   return words.say('engagement.round-deadline-moved', { workflowId: status.workflowId, round, date: words.dueDay(dueDate, timeZone) });
 }
 
+/** The title of the reason's section, by the stage a withdrawn case reads as. */
+const WITHDRAWAL_SECTIONS = { withdrawn: 'section.withdrawn', 'closed-by-lead': 'section.closed-by-lead', excluded: 'section.excluded' } as const;
+
 /**
  * `timeZone`: the campaign's (`campaignTimeZone`), the due dates' days are shown in; without it, UTC instants.
  * `decision`: the lead's, when the engagement was closed or excluded at drafting (client/withdrawal-reason.ts): the
@@ -433,11 +436,11 @@ export function renderStatus(status: EngagementStatus, words: CliWords = cliWord
       ),
     );
   }
-  if (status.withdrawalReason) parts.push(section(words.say('section.withdrawn'), withdrawalReasonIn(status.withdrawalReason, given, words.language).text));
+  if (status.withdrawalReason) parts.push(section(words.say(WITHDRAWAL_SECTIONS[stageAsDecided('withdrawn', decision?.action)]), withdrawalReasonIn(status.withdrawalReason, given, words.language).text));
   if (status.deliveryFailures.length) {
     parts.push(section(words.say('section.delivery-failures'), deliveryFailuresTable(status.deliveryFailures, words)));
   }
-  parts.push(section(words.say('section.timeline'), timelineTable(status, words, timeZone, given)));
+  parts.push(section(words.say('section.timeline'), timelineTable(status, words, timeZone, given, decision?.action)));
   return parts.join('\n');
 }
 
@@ -460,12 +463,15 @@ function principleName(principle: Principle, words: CliWords): string {
  * read as recorded ("open-letter sent", "letter") reads as a sentence in English too. The days it
  * names (a deadline moved "to 18 January") are days in `timeZone`; when each entry happened stays UTC.
  */
-function timelineTable(status: EngagementStatus, words: CliWords, timeZone?: string, given?: PublicText): string {
+function timelineTable(status: EngagementStatus, words: CliWords, timeZone?: string, given?: PublicText, decided?: OpenCaseAction): string {
+  const wording = cliWording(words, timeZone);
   const worded = withdrawalReasonMarked(
-    wordTimeline(status.timeline, words.language, timeZone ?? 'UTC', cliWording(words, timeZone), status.deliveryFailures),
+    wordTimeline(status.timeline, words.language, timeZone ?? 'UTC', wording, status.deliveryFailures),
     status.timeline,
     given,
     words.language,
+    // Its entry names the lead's decision, as the engagement page's does.
+    decided && { withdrawn: wording.text(words.language, 'timeline.withdrawn'), as: wording.text(words.language, `timeline.${stageAsDecided('withdrawn', decided)}`) },
   );
   return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.said ? `${e.what}${e.said.text}` : e.what]));
 }

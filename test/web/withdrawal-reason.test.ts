@@ -67,6 +67,17 @@ describe('a withdrawal reason given in English and French', () => {
     expect(renderStatus(status, cliWords('fr'))).toMatch(/│ étape\s+│ retiré/);
   });
 
+  it('titles the reason and words the timeline entry as the lead decided in `engagement show`, as the page does', () => {
+    const closed = renderStatus(status, cliWords('fr'), undefined, { action: 'close', reason });
+    expect(closed).toMatch(/^Clos par l’autorité responsable$/m);
+    expect(closed).not.toMatch(/^Retiré$/m);
+    expect(closed).toMatch(/│ clos par l’autorité responsable\u00a0: /);
+    expect(closed).not.toMatch(/│ retiré\u00a0: /);
+    const excluded = renderStatus(status, cliWords('en'), undefined, { action: 'exclude', reason });
+    expect(excluded).toMatch(/^Excluded from the statement$/m);
+    expect(excluded).toMatch(/│ excluded from the statement: /);
+  });
+
   it('names the lead’s decision, not a withdrawal, in the facts and the timeline, and shows no response as still awaited', async () => {
     const html = await page('fr');
     expect(html).toContain('<dt>Clos par l’autorité responsable parce que</dt>');
