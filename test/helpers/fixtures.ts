@@ -1,5 +1,6 @@
 // Small, realistic inputs for tests: a campaign led by two authorities, vendors in both languages
 // (one with a non-Latin contact name), and a policy whose durations are seconds, not weeks.
+import type { EngagementSummary } from '../../client/api';
 import type { EngagementStatus } from '../../workflows/messages';
 import type { CampaignRef, EngagementInput, Findings, Policy, Vendor } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
@@ -73,6 +74,11 @@ export function engagementStatusOf(campaignId: string, vendorId: string, overrid
     deliveryFailures: [],
     ...overrides,
   };
+}
+
+/** An ended engagement of campaign vc-2020 (the open letter's) as visibility lists it, at `stage`. */
+export function listedEngagement(vendorId: string, stage: string): EngagementSummary {
+  return { workflowId: `engagement:vc-2020:${vendorId}`, campaignId: 'vc-2020', vendorId, stage, executionStatus: 'COMPLETED', startedAt: '2020-07-21T00:00:00Z' };
 }
 
 export function engagementInput(campaignId: string, vendorId: string, policy = fastPolicy()): EngagementInput {

@@ -7,17 +7,10 @@ import { cliWords } from '../../client/cli-words';
 import { listCommand, renderSummaries, withDecidedStages } from '../../client/commands/search';
 import type { Session } from '../../client/commands/context';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
-import type { EngagementSummary } from '../../client/api';
 import { DossierError } from '../../workflows/errors';
+import { listedEngagement } from '../helpers/fixtures';
 
-const summary = (vendorId: string, stage: string): EngagementSummary => ({
-  workflowId: `engagement:vc-2020:${vendorId}`,
-  campaignId: 'vc-2020',
-  vendorId,
-  stage,
-  executionStatus: 'COMPLETED',
-  startedAt: '2020-07-21T00:00:00Z',
-});
+const summary = listedEngagement;
 const found = [summary('microsoft', 'withdrawn'), summary('zoom', 'concluded')];
 
 describe('dossier list and the stages the lead decided', () => {

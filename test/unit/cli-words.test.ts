@@ -152,16 +152,18 @@ describe('a vendor in the French CLI', () => {
 });
 
 describe('a statement status in French', () => {
+  /** Version 2 approved at the command line by Marie Leclerc, with `changeRequests` on earlier versions. */
+  const approving = (changeRequests: object[]) => ({
+    campaignId: 'vc',
+    reference: 'VC-2020',
+    phase: 'approving',
+    conclusionsSet: true,
+    draft: { version: 2, date: '2026-12-01', approvals: [{ authorityId: 'opc', version: 2, by: cliActor('Marie Leclerc', 'marie@desk-12'), at: '2026-12-01T06:14:05Z' }], required: 2, pending: ['cnil'] },
+    changeRequests,
+  });
+
   it('names who approved as the workspace names a CLI identity, its dates in French', () => {
-    const status = {
-      campaignId: 'vc',
-      reference: 'VC-2020',
-      phase: 'approving',
-      conclusionsSet: true,
-      draft: { version: 2, date: '2026-12-01', approvals: [{ authorityId: 'opc', version: 2, by: cliActor('Marie Leclerc', 'marie@desk-12'), at: '2026-12-01T06:14:05Z' }], required: 2, pending: ['cnil'] },
-      changeRequests: [],
-    };
-    const text = renderStatementStatus(status as never, undefined, cliWords('fr'));
+    const text = renderStatementStatus(approving([]) as never, undefined, cliWords('fr'));
     expect(text).toContain('en attente d’approbations');
     expect(text).toContain('version 2 du 1er\u00a0déc.\u00a02026');
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
@@ -169,15 +171,7 @@ describe('a statement status in French', () => {
   });
 
   it('names them in English as the workspace and engagement show do: “command line”, never the record’s “CLI”', () => {
-    const status = {
-      campaignId: 'vc',
-      reference: 'VC-2020',
-      phase: 'approving',
-      conclusionsSet: true,
-      draft: { version: 2, date: '2026-12-01', approvals: [{ authorityId: 'opc', version: 2, by: cliActor('Marie Leclerc', 'marie@desk-12'), at: '2026-12-01T06:14:05Z' }], required: 2, pending: ['cnil'] },
-      changeRequests: [{ version: 1, authorityId: 'cnil', by: cliActor('Léa Tremblay', 'lea@desk-3'), at: '2026-11-30T06:14:05Z', comment: 'Shorter' }],
-    };
-    const text = renderStatementStatus(status as never);
+    const text = renderStatementStatus(approving([{ version: 1, authorityId: 'cnil', by: cliActor('Léa Tremblay', 'lea@desk-3'), at: '2026-11-30T06:14:05Z', comment: 'Shorter' }]) as never);
     expect(text).toContain('Marie Leclerc (marie@desk-12, command line)');
     expect(text).toContain('Léa Tremblay (lea@desk-3, command line)');
     expect(text).not.toContain(', CLI)');

@@ -1,7 +1,6 @@
 // Engagements the lead closed or excluded at drafting end withdrawn (the campaign's signal is a
 // withdrawal); every place that shows their stage says what the lead decided, as the statement does.
 import { describe, expect, it } from 'vitest';
-import type { EngagementSummary } from '../../client/api';
 import { asDecidedByLead, collectAuditTrail, type AuditEvent } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
 import { cliWords } from '../../client/cli-words';
@@ -12,19 +11,12 @@ import { loadViews } from '../../web/views';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { stageAsDecided } from '../../workflows/campaign-rules';
 import type { CampaignInput } from '../../workflows/types';
-import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { fastPolicy, listedEngagement, testCampaign, testVendor } from '../helpers/fixtures';
 import { at, payloads, serverKeeping } from '../helpers/audit-history';
 import { pdfPageTexts } from '../helpers/pdf';
 import { defaultPayloadConverter } from '@temporalio/common';
 
-const summary = (vendorId: string, stage: string): EngagementSummary => ({
-  workflowId: `engagement:vc-2020:${vendorId}`,
-  campaignId: 'vc-2020',
-  vendorId,
-  stage,
-  executionStatus: 'COMPLETED',
-  startedAt: '2020-07-21T00:00:00Z',
-});
+const summary = listedEngagement;
 const found = [summary('microsoft', 'withdrawn'), summary('google', 'withdrawn'), summary('gone', 'withdrawn'), summary('zoom', 'concluded')];
 const endedByLead = { microsoft: 'close', google: 'exclude' } as const;
 
