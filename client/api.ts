@@ -75,7 +75,7 @@ import {
 import { listWorkflowPage, listWorkflows, startInputOf, type ListedWorkflow } from '../activities/visibility';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refused } from './errors';
 import { refuseUndrawable } from './drawable';
-import { requireWorker } from './worker-check';
+import { withWorker } from './worker-check';
 import { campaignWorkflowId, documentAccessWorkflowId, engagementWorkflowId, parseWorkflowId, UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { isReplyToken } from '../workflows/reply-token';
 
@@ -383,10 +383,9 @@ export class DossierClient {
     }
     const campaignId = campaignWorkflowId(ref.campaignId);
     try {
-      await requireWorker(this.client, campaignId, campaignId, 'update');
-      await this.client.workflow
-        .getHandle(campaignId)
-        .executeUpdate(withdrawVendorUpdate, { args: [{ by: input.by, vendorId: ref.vendorId, reason: input.reason }], updateId });
+      await withWorker(this.client, campaignId, campaignId, 'update', () =>
+        this.client.workflow.getHandle(campaignId).executeUpdate(withdrawVendorUpdate, { args: [{ by: input.by, vendorId: ref.vendorId, reason: input.reason }], updateId }),
+      );
     } catch (err) {
       throw fromTemporal(err, campaignId, this.options.address);
     }
@@ -406,10 +405,7 @@ export class DossierClient {
       if (err instanceof WorkflowNotFoundError) return false;
       throw fromTemporal(err, describeEngagement(ref), this.options.address);
     }
-    await requireWorker(this.client, handle.workflowId, handle.workflowId, 'query').catch((err: unknown) => {
-      throw fromTemporal(err, handle.workflowId, this.options.address);
-    });
-    const campaign = await handle.query(campaignStatusQuery).catch((err: unknown) => {
+    const campaign = await withWorker(this.client, handle.workflowId, handle.workflowId, 'query', () => handle.query(campaignStatusQuery)).catch((err: unknown) => {
       throw fromTemporal(err, handle.workflowId, this.options.address);
     });
     return campaign.engagements.some((e) => e.vendorId === ref.vendorId && e.state === 'in-progress');
@@ -615,8 +611,8 @@ export class DossierClient {
 
   private async call<T>(ref: EngagementRef, fn: () => Promise<T>, needs: 'query' | 'update' | 'nothing' = 'update'): Promise<T> {
     try {
-      if (needs !== 'nothing') await requireWorker(this.client, engagementWorkflowId(ref.campaignId, ref.vendorId), describeEngagement(ref), needs);
-      return await fn();
+      if (needs === 'nothing') return await fn();
+      return await withWorker(this.client, engagementWorkflowId(ref.campaignId, ref.vendorId), describeEngagement(ref), needs, fn);
     } catch (err) {
       throw fromTemporal(err, describeEngagement(ref), this.options.address);
     }

@@ -52,7 +52,7 @@ import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
 import { CAMPAIGN_TITLE_MEMO_KEY, campaignEngagementsQuery, campaignTitleOf, type UpdateOptions } from './api';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, notFound, refused } from './errors';
-import { requireWorker } from './worker-check';
+import { withWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
 import { isoInstant } from '../workflows/time';
 import { letterCopyStep } from '../workflows/campaign-state';
@@ -524,8 +524,8 @@ export class CampaignClient {
 
   private async call<T>(campaignId: string, fn: () => Promise<T>, needs: 'query' | 'update' | 'nothing' = 'update'): Promise<T> {
     try {
-      if (needs !== 'nothing') await requireWorker(this.client, campaignWorkflowId(campaignId), campaignWorkflowId(campaignId), needs);
-      return await fn();
+      if (needs === 'nothing') return await fn();
+      return await withWorker(this.client, campaignWorkflowId(campaignId), campaignWorkflowId(campaignId), needs, fn);
     } catch (err) {
       throw fromTemporal(err, campaignWorkflowId(campaignId), this.options.address);
     }

@@ -31,3 +31,38 @@ export async function requireWorker(client: Client, workflowId: string, what: st
   });
   if (!pollers?.length) throw noWorker(what, description.taskQueue);
 }
+
+/**
+ * Runs a query or update once a worker polls, asking a query a second time when the first meets the queue
+ * of a worker that has just died. The server sends a workflow's tasks to the worker that last ran it
+ * (its sticky queue); killed, that worker leaves the next query waiting there until the server
+ * answers FAILED_PRECONDITION "no poller seen recently" and drops the stickiness, so the second
+ * asking reaches a live worker. A second such answer is reported as no worker.
+ */
+export async function withWorker<T>(client: Client, workflowId: string, what: string, purpose: 'query' | 'update', fn: () => Promise<T>): Promise<T> {
+  await requireWorker(client, workflowId, what, purpose);
+  // An update is never answered so (the SDK waits for a worker), and asking twice could apply it twice.
+  if (purpose === 'update') return fn();
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isNoRecentPoller(err)) throw err;
+  }
+  await requireWorker(client, workflowId, what, purpose);
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isNoRecentPoller(err)) throw err;
+    const { taskQueue } = await client.workflow.getHandle(workflowId).describe();
+    throw noWorker(what, taskQueue);
+  }
+}
+
+// gRPC status 9 with the matching service's words; other FAILED_PRECONDITIONs are real refusals.
+function isNoRecentPoller(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const { code, details } = e as { code?: unknown; details?: unknown };
+    if (code === 9 && typeof details === 'string' && /no poller seen/i.test(details)) return true;
+  }
+  return false;
+}

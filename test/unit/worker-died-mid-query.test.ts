@@ -1,0 +1,62 @@
+// A worker killed while it holds a workflow (its sticky queue) leaves the server dispatching the next
+// query to that dead queue; the server answers FAILED_PRECONDITION "no poller seen for task queue
+// recently" although another worker polls the ordinary queue, and drops the stickiness. Seen in the
+// two-workers CI run: a campaign status read a few seconds after a SIGKILL failed the whole run.
+import { ServiceError, type Client } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
+import { ClientErrorCode, DossierClientError } from '../../client/errors';
+
+function noRecentPoller(): ServiceError {
+  const cause = Object.assign(new Error('9 FAILED_PRECONDITION: no poller seen for task queue recently, worker may be down'), {
+    code: 9,
+    details: 'no poller seen for task queue recently, worker may be down',
+  });
+  return new ServiceError('Failed to query Workflow', { cause });
+}
+
+/** A client whose queue has a poller, and whose first `failures` queries meet the dead sticky queue. */
+function clientWithDeadStickyWorker(failures: number, answer: unknown): { client: Client; queries: () => number } {
+  let queries = 0;
+  const handle = {
+    describe: async () => ({ status: { name: 'RUNNING' }, taskQueue: 'dossier' }),
+    query: async () => {
+      queries++;
+      if (queries <= failures) throw noRecentPoller();
+      return answer;
+    },
+  };
+  const client = {
+    options: { namespace: 'default' },
+    workflow: { getHandle: () => handle },
+    workflowService: { describeTaskQueue: async () => ({ pollers: [{ identity: '2@host-a' }] }) },
+  } as unknown as Client;
+  return { client, queries: () => queries };
+}
+
+describe('a query that meets the queue of a worker that just died', () => {
+  it('asks once more, and the live worker answers the campaign status', async () => {
+    const { client, queries } = clientWithDeadStickyWorker(1, { phase: 'approving' });
+    const campaigns = new CampaignClient(client, { taskQueue: 'dossier', address: 'test' });
+    await expect(campaigns.status('vc')).resolves.toEqual({ phase: 'approving' });
+    expect(queries()).toBe(2);
+  });
+
+  it('asks once more for an engagement status too', async () => {
+    const { client, queries } = clientWithDeadStickyWorker(1, { stage: 'awaiting-response' });
+    const engagements = new DossierClient(client, { taskQueue: 'dossier', address: 'test' });
+    await expect(engagements.status({ campaignId: 'vc', vendorId: 'zoom' })).resolves.toEqual({ stage: 'awaiting-response' });
+    expect(queries()).toBe(2);
+  });
+
+  it('says no worker answers when the second answer is the same, without asking a third time', async () => {
+    const { client, queries } = clientWithDeadStickyWorker(5, {});
+    const campaigns = new CampaignClient(client, { taskQueue: 'dossier', address: 'test' });
+    const err = await campaigns.status('vc').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DossierClientError);
+    expect((err as DossierClientError).code).toBe(ClientErrorCode.NoWorker);
+    expect((err as Error).message).toContain('no worker is polling task queue "dossier"');
+    expect(queries()).toBe(2);
+  });
+});
