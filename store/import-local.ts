@@ -55,7 +55,10 @@ export async function importLocalStore(local: SharedStore, folders: LocalFolders
   for (const keyId of tombstonesIn(folders)) {
     if (await target.keys.shreddedAt(keyId)) same.shredded++;
     else if (await target.keys.get(keyId)) conflicts.push(`data key "${keyId}": shredded here, but the target holds a key under this id`);
-    else writes.push({ part: 'shredded', write: () => target.keys.delete(keyId) });
+    else {
+      const shreddedAt = await local.keys.shreddedAt(keyId);
+      writes.push({ part: 'shredded', write: () => target.keys.delete(keyId, shreddedAt) });
+    }
   }
 
   for (const path of await local.files.list('')) {

@@ -141,11 +141,11 @@ export class LocalWrappedKeys implements WrappedKeyStore {
     return true;
   }
 
-  async delete(keyId: string): Promise<boolean> {
+  async delete(keyId: string, shreddedAt = new Date().toISOString()): Promise<boolean> {
     const tombstone = this.tombstoneOf(keyId);
     // The first of two shreddings racing keeps its time.
     if (!readIfExists(tombstone)) {
-      await writeOnce(tombstone, JSON.stringify({ shreddedAt: new Date().toISOString() }));
+      await writeOnce(tombstone, JSON.stringify({ shreddedAt }));
     }
     const path = this.pathOf(keyId);
     const current = readIfExists(path);

@@ -418,10 +418,13 @@ class PostgresWrappedKeys implements WrappedKeyStore {
     return rows.length === 1;
   }
 
-  async delete(keyId: string): Promise<boolean> {
+  async delete(keyId: string, shreddedAt?: string): Promise<boolean> {
     // Two statements, tombstone first: a key inserted before the tombstone was committed is then
     // visible to the DELETE, and one inserted after it finds the tombstone (keystore.ts reads it again).
-    await this.query('INSERT INTO shredded_keys (key_id) VALUES ($1) ON CONFLICT (key_id) DO NOTHING', [checkKeyId(keyId)]);
+    await this.query('INSERT INTO shredded_keys (key_id, shredded_at) VALUES ($1, COALESCE($2::timestamptz, now())) ON CONFLICT (key_id) DO NOTHING', [
+      checkKeyId(keyId),
+      shreddedAt ?? null,
+    ]);
     const rows = await this.query('DELETE FROM wrapped_keys WHERE key_id = $1 RETURNING key_id', [keyId]);
     return rows.length === 1;
   }

@@ -31,9 +31,10 @@ export interface WrappedKeyStore {
   /**
    * Crypto-shredding: records that the key was destroyed (a tombstone with the time, kept for good
    * and written first, so a key made meanwhile sees it), then removes the wrapped key. False when
-   * the key was already gone.
+   * the key was already gone. `shreddedAt` is given only when a shredding recorded elsewhere is copied
+   * (store/import-local.ts), so that it keeps its own time.
    */
-  delete(keyId: string): Promise<boolean>;
+  delete(keyId: string, shreddedAt?: string): Promise<boolean>;
   /** When the key was shredded (ISO time, the first shredding's), or undefined if it never was. */
   shreddedAt(keyId: string): Promise<string | undefined>;
   list(): Promise<string[]>;

@@ -26,6 +26,9 @@ describe('copying a local store into PostgreSQL', () => {
     await here.encryptionKey(GLOBAL_KEY_ID);
     await here.encryptionKey(campaignKeyId('gone'));
     await here.shred(campaignKeyId('gone'));
+    const shreddedHere = await local.keys.shreddedAt(campaignKeyId('gone'));
+    // A second apart, so a copy stamped with its own time would show.
+    await new Promise((r) => setTimeout(r, 1_100));
     await local.files.write('vc/statement-1.en.pdf', Buffer.from('%PDF statement'));
     await local.documents.put('vc', 'reply-1/answers.pdf', Buffer.from('sealed bytes'), { name: 'answers.pdf', type: 'application/pdf' });
     await local.ledger.record({ messageId: '<letter@dossier>', accepted: ['sealed:abc'], rejected: [], deliveredAt: '2026-12-01T10:00:00.000Z' });
@@ -40,6 +43,9 @@ describe('copying a local store into PostgreSQL', () => {
       expect(await there.decryptionKey(campaignKeyId('vc'))).toEqual(dataKey);
       await expect(there.decryptionKey(campaignKeyId('gone'))).rejects.toMatchObject({ code: 'KeyShredded' });
       await expect(there.encryptionKey(campaignKeyId('gone'))).rejects.toMatchObject({ code: 'KeyShredded' });
+      // The shredding keeps its own time, not the copy's: an audit reads when the campaign was shredded.
+      expect(shreddedHere).toBeDefined();
+      expect(await target.keys.shreddedAt(campaignKeyId('gone'))).toBe(shreddedHere);
       expect((await target.files.read('vc/statement-1.en.pdf'))?.toString()).toBe('%PDF statement');
       expect((await target.documents.get('vc', 'reply-1/answers.pdf'))?.bytes.toString()).toBe('sealed bytes');
       expect(await target.ledger.find('<letter@dossier>')).toMatchObject({ accepted: ['sealed:abc'] });
