@@ -1,9 +1,11 @@
 // Reading what a form sent into the typed inputs of the client API. Only shape is checked here (a
 // date that is not a date, a number that is not a number); whether the request is acceptable is the
 // workflow's validator's answer, shown next to the form's main field.
+import { typedContact } from '../client/typed-contact';
+import { emailProblem } from '../workflows/text-rules';
 import { instantInZone, isCalendarDate, toIsoString } from '../workflows/time';
 import type { RefusalDetails } from '../workflows/refusals';
-import type { Language } from '../workflows/types';
+import type { Contact, Language } from '../workflows/types';
 
 export type FormValues = Record<string, string>;
 
@@ -100,6 +102,20 @@ export class FormReader {
     });
     if (!contacts.length) this.errors[field] = { key: 'form.required' };
     return contacts;
+  }
+
+  /**
+   * One contact a line, `email[,name]` as the CLI's --add takes it (`typedContact`); a name left out is
+   * `vendorName`. A line that does not begin with an address is named by its number and its text,
+   * the first such line only: the form comes back with everything as typed.
+   */
+  typedContacts(field: string, vendorName: string): Contact[] {
+    const typed = this.text(field, { optional: true }).split('\n').map((line, i) => ({ n: i + 1, line: line.trim() }));
+    const given = typed.filter(({ line }) => line !== '');
+    const bad = given.find(({ line }) => emailProblem(typedContact(line, vendorName).email) !== undefined);
+    if (bad) this.errors[field] = { key: 'form.contact-line', values: bad };
+    else if (!given.length) this.errors[field] = { key: 'form.required' };
+    return given.map(({ line }) => typedContact(line, vendorName));
   }
 
   /** Throws the collected problems, if any. */

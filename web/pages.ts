@@ -534,7 +534,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       conclude: ['findings'],
       withdraw: ['reason'],
       'correct-contact': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason']],
-      'change-contacts': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason'], [/add or replace|added to the present|at most \d+ contacts/i, 'mode']],
+      'change-contacts': ['contacts', [/reason/i, 'reason'], [/add or replace|added to the present|at most \d+ contacts/i, 'mode']],
       'confirm-reply': ['summary', [/question|answer/i, 'questions']],
       'dismiss-reply': ['reason'],
     };
@@ -643,10 +643,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           break;
         }
         case 'change-contacts': {
-          // One address per submission, added or in place of the present ones; a name left blank is the vendor's, as on the CLI.
-          const email = form.text('email');
-          const name = form.text('name', { optional: true });
-          const input = { by, mode: form.text('mode') as ContactChange, contacts: [{ name: name || (await dossier.status(ref)).vendorName, email }], reason: form.text('reason') };
+          // One contact a line, `email[,name]` as on the CLI, added or in place of the present ones; a name left out is the vendor's.
+          const vendorName = (values.contacts ?? '').trim() ? (await dossier.status(ref)).vendorName : '';
+          const input = { by, mode: form.text('mode') as ContactChange, contacts: form.typedContacts('contacts', vendorName), reason: form.text('reason') };
           form.done();
           await dossier.changeContacts(ref, input, once);
           break;
@@ -710,6 +709,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           reviewNote: message.reviewNote,
           matchKey: `match.${message.matchedBy}`,
           assignedBy: message.assignedBy && actorWords(message.assignedBy, c.get('language'), views),
+          formerContact: message.fromFormerContact === true,
           notes: messageNotes(message, c.get('language'), (language, key, values) => views.text(language, key, values)),
           settle,
         },

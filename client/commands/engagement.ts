@@ -11,6 +11,7 @@ import { loadCampaignFile } from '../campaign-file';
 import { deliveryFailureText } from '../delivery-failures';
 import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput, refused } from '../errors';
+import { typedContact } from '../typed-contact';
 import { fields, section, table } from '../output';
 import { cliWording, wordTimeline } from '../timeline-words';
 import { leadDecisionOf, withdrawalReasonIn, withdrawalReasonMarked } from '../withdrawal-reason';
@@ -294,7 +295,7 @@ export function engagementCommands(session: Session): Command {
         const reason = nonEmpty('--reason', options.reason, ctx.words);
         const dossier = await ctx.dossier();
         const { vendorName } = await dossier.status(ref);
-        const contacts = (mode === 'add' ? options.add : options.replace).map((given) => contactOption(given, vendorName));
+        const contacts = (mode === 'add' ? options.add : options.replace).map((given) => typedContact(given, vendorName));
         await dossier.changeContacts(ref, { by: ctx.officer, mode, contacts, reason });
         const status = await dossier.status(ref);
         const emails = (status.contacts ?? []).map((c) => c.email).join(', ');
@@ -556,10 +557,3 @@ function bothLanguages(text: RecordedText, words: CliWords): string {
   return `${en || words.say('engagement.text-missing', { language: 'en' })}\n${fr || words.say('engagement.text-missing', { language: 'fr' })}`;
 }
 
-/** `email[,name]` as an officer types it: the name, when left out, is the vendor's, whom the mail greets. */
-function contactOption(given: string, vendorName: string): Contact {
-  const comma = given.indexOf(',');
-  const email = (comma < 0 ? given : given.slice(0, comma)).trim();
-  const name = comma < 0 ? '' : given.slice(comma + 1).trim();
-  return { email, name: name || vendorName };
-}

@@ -1064,9 +1064,10 @@ describe('the form that changes a vendor’s contacts on an open case', () => {
   it('offers it with every field labelled, in English and French, and words the change in the timeline', async () => {
     const en = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('en') } })).text();
     expect(en).toContain('action="/campaigns/vc/engagements/zoom/change-contacts"');
-    for (const id of ['mode', 'email', 'name', 'reason']) expect(en).toContain(`<label for="change-contacts-${id}">`);
+    for (const id of ['mode', 'contacts', 'reason']) expect(en).toContain(`<label for="change-contacts-${id}">`);
     expect(en).toContain('Mail now goes to privacy@zoom.test.');
-    expect(en).toContain('<option value="add">Add this address to the present ones</option>');
+    expect(en).toContain('<option value="add">Add these addresses to the present ones</option>');
+    expect(en).toMatch(/<textarea id="change-contacts-contacts" name="contacts">/);
     expect(en).toContain('contact added, dpo@lawfirm.test');
     const fr = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('fr') } })).text();
     expect(fr).toContain('Modifier les contacts de l’entreprise');
@@ -1074,15 +1075,61 @@ describe('the form that changes a vendor’s contacts on an open case', () => {
   });
 
   it('sends the change with the vendor’s name for a contact left unnamed, and shows a refusal by the field it names', async () => {
-    const done = await post({ mode: 'add', email: 'dpo@lawfirm.test', name: '', reason: 'The vendor asked us to copy its DPO.' });
+    const done = await post({ mode: 'add', contacts: 'dpo@lawfirm.test', reason: 'The vendor asked us to copy its DPO.' });
     expect(done.status).toBe(303);
     expect(sent).toEqual([{ by: 'Owen (owen, signed in)', mode: 'add', contacts: [{ name: 'Zoom', email: 'dpo@lawfirm.test' }], reason: 'The vendor asked us to copy its DPO.' }]);
-    const known = await post({ mode: 'add', email: 'PRIVACY@zoom.test', name: 'P', reason: 'again' });
+    const known = await post({ mode: 'add', contacts: 'PRIVACY@zoom.test, P', reason: 'again' });
     expect(known.status).toBe(422);
     const html = await known.text();
-    expect(html).toMatch(/id="change-contacts-email-error"[^>]*>[^<]*PRIVACY@zoom.test is already one of the vendor’s contacts./);
-    expect(html).toMatch(/id="change-contacts-email"[^>]*aria-invalid="true"/);
+    expect(html).toMatch(/id="change-contacts-contacts-error"[^>]*>[^<]*PRIVACY@zoom.test is already one of the vendor’s contacts./);
+    expect(html).toMatch(/id="change-contacts-contacts"[^>]*aria-invalid="true"/);
     expect(sent).toHaveLength(1);
+  });
+
+  it('takes several contacts, one a line as “address, name”, a name left out being the vendor’s, as the CLI’s --add does', async () => {
+    sent.length = 0;
+    const typed = 'dpo@lawfirm.test, Data Protection Officer\r\n\r\n  legal@zoom.test  \r\ncounsel@lawfirm.test, Doe, Jane\r\n';
+    const done = await post({ mode: 'replace', contacts: typed, reason: 'The vendor asked.' });
+    expect(done.status).toBe(303);
+    expect(sent).toEqual([
+      {
+        by: 'Owen (owen, signed in)',
+        mode: 'replace',
+        contacts: [
+          { name: 'Data Protection Officer', email: 'dpo@lawfirm.test' },
+          { name: 'Zoom', email: 'legal@zoom.test' },
+          { name: 'Doe, Jane', email: 'counsel@lawfirm.test' },
+        ],
+        reason: 'The vendor asked.',
+      },
+    ]);
+  });
+
+  it('names a line that does not begin with an address by its number and text, in English and French, and gives back what was typed', async () => {
+    sent.length = 0;
+    const typed = 'dpo@lawfirm.test, DPO\n\nData Protection Officer, dpo2@lawfirm.test\nnot-an-address';
+    const refusedIn = async (language: 'en' | 'fr') => {
+      const response = await app.request('/campaigns/vc/engagements/zoom/change-contacts', {
+        method: 'POST',
+        headers: { cookie: cookie(language), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 't', mode: 'add', contacts: typed, reason: 'The vendor asked.' }).toString(),
+      });
+      expect(response.status).toBe(422);
+      return response.text();
+    };
+    const en = await refusedIn('en');
+    expect(visibleText(/id="change-contacts-contacts-error"[^>]*>([\s\S]*?)<\/p>/.exec(en)?.[1] ?? '')).toContain(
+      'Line 3, “Data Protection Officer, dpo2@lawfirm.test”, does not begin with an email address: write one contact a line, as “address, name” (the name may be left out).',
+    );
+    expect(en).toMatch(/id="change-contacts-contacts"[^>]*aria-invalid="true"/);
+    // Everything typed comes back, blank line included, and the reason too.
+    expect(/<textarea id="change-contacts-contacts"[^>]*>([\s\S]*?)<\/textarea>/.exec(en)?.[1]).toBe(typed);
+    expect(en).toMatch(/id="change-contacts-reason"[^>]*value="The vendor asked."/);
+    const fr = await refusedIn('fr');
+    expect(visibleText(/id="change-contacts-contacts-error"[^>]*>([\s\S]*?)<\/p>/.exec(fr)?.[1] ?? '')).toContain(
+      'La ligne 3, «\u202fData Protection Officer, dpo2@lawfirm.test\u202f», ne commence pas par une adresse électronique\u00a0: écrivez un contact par ligne, sous la forme «\u202fadresse, nom\u202f» (le nom peut être omis).',
+    );
+    expect(sent).toEqual([]);
   });
 });
 
@@ -4319,6 +4366,30 @@ describe('who acted, on a French page', () => {
     expect(text).toContain('Owen Okafor (owen, espace de travail)');
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
     expect(text).not.toMatch(/signed in|, CLI\)/);
+  });
+
+  it('says on a received message’s page that it came from an address an officer changed away, in both languages, and nothing of it for a present contact’s', async () => {
+    const message = {
+      messageId: '<f@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+      kind: 'reply', matchedBy: 'thread', text: 'Attached.', documents: [], notes: [], review: 'to-review', fromFormerContact: true,
+    };
+    const engagement = (m: object) => ({
+      workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
+      timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [m],
+    });
+    const shown = async (m: object, language: 'en' | 'fr') => {
+      const session = { id: 'f'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+      const response = await appShowing(engagement(m), 'UTC').request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(message.messageId)}`, {
+        headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` },
+      });
+      return visibleText(await response.text());
+    };
+    expect(await shown(message, 'en')).toContain('Former contactThis address was one of the vendor’s contacts until an officer changed them. The message answered this case’s own mail, so it was recorded as the vendor’s.');
+    expect(await shown(message, 'fr')).toContain(
+      'Ancien contactCette adresse figurait parmi les contacts de l’entreprise jusqu’à ce qu’un agent les modifie. Le message répondait au courrier de ce dossier\u00a0: il a été consigné comme venant de l’entreprise.',
+    );
+    const { fromFormerContact: _former, ...present } = message;
+    expect(await shown(present, 'en')).not.toContain('Former contact');
   });
 });
 
