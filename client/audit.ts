@@ -40,7 +40,7 @@ export const AUDIT_EVENT_KINDS = [
   'email-not-sent',
   'email-received',
   'document',
-  /** A vendor's document downloaded by an officer or an auditor (the workspace, the CLI). */
+  /** A document downloaded by an officer or an auditor (the workspace, the CLI): one a vendor sent, or an attachment of a message Dossier sent. */
   'document-downloaded',
   'approval',
   /** A version of the statement written for the co-signatories' approval, or published. */
@@ -706,7 +706,8 @@ class HistoryReader {
   /**
    * A download: a row of the engagement whose message carried the document (of this record's, for a
    * held message's attachment), with who, the message, the document and its SHA-256. No document
-   * row beside it: the document was recorded when it arrived.
+   * row beside it: the document was recorded when it arrived, or, for an attachment of a message
+   * Dossier sent, the email's row names the message (its Message-ID, and the step in the detail).
    */
   private recordDownload(at: string, input: unknown, identity: string): void {
     const action = 'documentDownloaded';
@@ -724,8 +725,10 @@ class HistoryReader {
       at,
       kind: 'document-downloaded',
       actor: byOf(value) ?? identity,
-      action: value.held ? 'heldAttachmentDownloaded' : action,
+      action: value.held ? 'heldAttachmentDownloaded' : value.sent ? 'sentAttachmentDownloaded' : action,
       ...(typeof value.messageId === 'string' ? { messageId: value.messageId } : {}),
+      // A sent message's step (`letter`, `reminder-1`): the Action column of the email sent's row.
+      ...(value.sent && typeof value.step === 'string' ? { detail: detailOfFields([{ name: 'step', value: value.step }]), fields: [{ name: 'step', value: value.step }] } : {}),
       ...(typeof document?.name === 'string' ? { documentName: document.name } : {}),
       ...(typeof document?.sha256 === 'string' ? { sha256: document.sha256 } : {}),
       ...(typeof document?.size === 'number' ? { size: document.size } : {}),
