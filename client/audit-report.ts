@@ -57,6 +57,8 @@ interface AuditWording {
   detailFieldSeparator: string;
   detailFieldNames: Record<string, string>;
   detailYesNo: Record<'true' | 'false', string>;
+  /** A field's coded value in words, by field name (`mode`: `add`, `replace`); a value with none, as recorded. */
+  detailFieldValues: Record<string, Record<string, string>>;
   /** The codes each kind of row carries in `action`, in words. */
   stages: Record<string, string>;
   outcomes: Record<string, string>;
@@ -168,10 +170,16 @@ function fieldsInWords(fields: readonly DetailField[], words: Words): string {
     .map(({ name, value }) =>
       fill(words.detailField, {
         label: words.detailFieldNames[name] ?? name,
-        value: typeof value === 'boolean' ? words.detailYesNo[String(value) as 'true' | 'false'] : String(value),
+        value: typeof value === 'boolean' ? words.detailYesNo[String(value) as 'true' | 'false'] : valueInWords(words, name, String(value)),
       }),
     )
     .join(words.detailFieldSeparator);
+}
+
+/** A coded value in words where the template has them (its own entries only: a recorded `toString` is text, not a key). */
+function valueInWords(words: Words, name: string, value: string): string {
+  const values = Object.hasOwn(words.detailFieldValues, name) ? words.detailFieldValues[name]! : {};
+  return Object.hasOwn(values, value) ? values[value]! : value;
 }
 
 /** The row's own detail, then what the trail records about it, each said in the export's language. */

@@ -17,7 +17,15 @@ import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, documentAccessWorkflowId, parseWorkflowId, UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import { FINAL_STAGES, LANGUAGES, type Bilingual, type EngagementStage, type FrenchArticle, type Language } from '../workflows/types';
-import { documentDownloadedSignal, draftStatementUpdate, withdrawSignal, type AuthorityNamed, type DocumentDownloadedInput } from '../workflows/messages';
+import {
+  changeContactsUpdate,
+  documentDownloadedSignal,
+  draftStatementUpdate,
+  vendorContactsChangedSignal,
+  withdrawSignal,
+  type AuthorityNamed,
+  type DocumentDownloadedInput,
+} from '../workflows/messages';
 import { stageAsDecided } from '../workflows/campaign-rules';
 import type { OpenCaseAction, OpenCaseDecision } from '../workflows/types';
 
@@ -32,7 +40,7 @@ export const AUDIT_EVENT_KINDS = [
   'email-not-sent',
   'email-received',
   'document',
-  /** A vendor's document downloaded by an officer or an auditor (the workspace, the CLI). */
+  /** A document downloaded by an officer or an auditor (the workspace, the CLI): one a vendor sent, or an attachment of a message Dossier sent. */
   'document-downloaded',
   'approval',
   /** A version of the statement written for the co-signatories' approval, or published. */
@@ -227,7 +235,7 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
     if (unsortedAccess.notKept) events.push(unsortedAccess.notKept);
   }
   // Stable: same time keeps the order of the histories and of their events.
-  const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
+  const ordered = withContactChangers(events).map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
   const sorted = ordered.map(([e]) => e);
   // A case opened, a signal or a case closed keeps its own kind when its content is gone: counted too.
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable' || e.unreadableError !== undefined).length };
@@ -248,6 +256,31 @@ export function asDecidedByLead(rows: AuditEvent[], action: OpenCaseAction | und
     if ((row.kind === 'stage' || row.kind === 'case-closed') && row.action === 'withdrawn') return { ...row, action: stageAsDecided(row.action, action) };
     if (i === lastSignal) return { ...row, action: action === 'close' ? 'closeByLead' : 'excludeByLead' };
     return row;
+  });
+}
+
+/**
+ * The campaign's record of a vendor's contacts changed (`vendorContactsChanged`, which the engagement
+ * sends while carrying out the officer's `changeContacts`) names neither the officer nor how the
+ * contacts changed: the row takes both from that update's row in the engagement's history (read in a
+ * campaign's export, the only one that holds the campaign's rows), the last one done before it, so it
+ * reads as the engagement's own row does. Without one (that history no longer kept) it stays the
+ * engagement's signal, with the contacts it carried.
+ */
+function withContactChangers(events: AuditEvent[]): AuditEvent[] {
+  const changes = new Map<string, AuditEvent[]>();
+  for (const row of events) {
+    if (row.kind !== 'officer-action' || row.action !== changeContactsUpdate.name || row.notDone !== undefined) continue;
+    changes.set(row.workflowId, [...(changes.get(row.workflowId) ?? []), row]);
+  }
+  const taken = new Set<AuditEvent>();
+  return events.map((row) => {
+    if (row.kind !== 'signal' || row.action !== vendorContactsChangedSignal.name) return row;
+    const change = (changes.get(row.actor) ?? []).filter((c) => !taken.has(c) && c.at <= row.at).at(-1);
+    if (!change) return row;
+    taken.add(change);
+    const fields = [...(row.fields ?? []).filter((f) => f.name === 'vendorId'), ...(change.fields ?? [])];
+    return { ...row, actor: change.actor, detail: detailOfFields(fields), fields };
   });
 }
 
@@ -673,7 +706,8 @@ class HistoryReader {
   /**
    * A download: a row of the engagement whose message carried the document (of this record's, for a
    * held message's attachment), with who, the message, the document and its SHA-256. No document
-   * row beside it: the document was recorded when it arrived.
+   * row beside it: the document was recorded when it arrived, or, for an attachment of a message
+   * Dossier sent, the email's row names the message (its Message-ID, and the step in the detail).
    */
   private recordDownload(at: string, input: unknown, identity: string): void {
     const action = 'documentDownloaded';
@@ -691,8 +725,10 @@ class HistoryReader {
       at,
       kind: 'document-downloaded',
       actor: byOf(value) ?? identity,
-      action: value.held ? 'heldAttachmentDownloaded' : action,
+      action: value.held ? 'heldAttachmentDownloaded' : value.sent ? 'sentAttachmentDownloaded' : action,
       ...(typeof value.messageId === 'string' ? { messageId: value.messageId } : {}),
+      // A sent message's step (`letter`, `reminder-1`): the Action column of the email sent's row.
+      ...(value.sent && typeof value.step === 'string' ? { detail: detailOfFields([{ name: 'step', value: value.step }]), fields: [{ name: 'step', value: value.step }] } : {}),
       ...(typeof document?.name === 'string' ? { documentName: document.name } : {}),
       ...(typeof document?.sha256 === 'string' ? { sha256: document.sha256 } : {}),
       ...(typeof document?.size === 'number' ? { size: document.size } : {}),
@@ -766,8 +802,10 @@ class HistoryReader {
       if (typeof value === 'string') fields.push({ name, value: clip(value) });
       else if (typeof value === 'number' || typeof value === 'boolean') fields.push({ name, value });
       else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) fields.push({ name, value: clip(value.join(' | ')) });
+      // Contacts (`correctContacts`, `changeContacts`, `vendorContactsChanged`): who is written to is the change.
+      else if (Array.isArray(value) && value.length && value.every(isContact)) fields.push({ name, value: clip(value.map(contactText).join(' | ')) });
     }
-    return { detail: fields.map(({ name, value }) => `${name}: ${String(value)}`).join('; '), ...(fields.length ? { fields } : {}) };
+    return { detail: detailOfFields(fields), ...(fields.length ? { fields } : {}) };
   }
 
   /**
@@ -808,6 +846,20 @@ type PublishedStatementInput = { version: number; vendors: { vendorId: string; n
 /** The kind and step of a message, each when the input names it. */
 function messageOf(message: { kind?: string; step?: string }): Pick<AuditEvent, 'messageKind' | 'step'> {
   return { ...(message.kind ? { messageKind: message.kind } : {}), ...(message.step ? { step: message.step } : {}) };
+}
+
+/** `name: value; …`, in the workflow's own names: a row's `detail` from its fields. */
+function detailOfFields(fields: readonly DetailField[]): string {
+  return fields.map(({ name, value }) => `${name}: ${String(value)}`).join('; ');
+}
+
+function isContact(value: unknown): value is { email: string; name?: unknown } {
+  return typeof (value as { email?: unknown } | null)?.email === 'string';
+}
+
+/** A contact as a mail header writes one: `Name <address>`, or the address alone. */
+function contactText({ email, name }: { email: string; name?: unknown }): string {
+  return typeof name === 'string' && name.trim() && name.trim() !== email ? `${name.trim()} <${email}>` : email;
 }
 
 function byOf(input: unknown): string | undefined {

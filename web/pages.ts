@@ -780,12 +780,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   });
 
   // An attachment of a message Dossier sent (the open letter's PDF), as its bytes, to whoever may read
-  // the message's page: by its place in the kept copy, which never changes once sent.
+  // the message's page: by its place in the kept copy, which never changes once sent. Recorded before
+  // it goes, as every download of the case's documents is (see unrecordedDownload).
   app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step/attachments/:n{[0-9]+}', async (c) => {
-    allowed(c, 'read-cases');
+    const user = allowed(c, 'read-cases');
     const ref = refOf(c);
     const step = c.req.param('step');
-    const status = await (await deps.dossier()).status(ref);
+    const dossier = await deps.dossier();
+    const status = await dossier.status(ref);
     const notFound = () => c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     if (!sentEntry(status, step) || !deps.sentMail) return notFound();
     let mail: Awaited<ReturnType<NonNullable<WebDeps['sentMail']>>>;
@@ -797,7 +799,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable' }), shredded ? 410 : 503);
     }
     const attachment = mail?.attachments[Number(c.req.param('n'))];
-    return attachment ? download(c, { name: attachment.name, type: attachment.type, content: attachment.content }) : notFound();
+    if (!mail || !attachment) return notFound();
+    const { name, type, content } = attachment;
+    const document = { name, type, size: content.length, sha256: createHash('sha256').update(content).digest('hex') };
+    const messageId = mail.messageId ? { messageId: mail.messageId } : {};
+    const unrecorded = await unrecordedDownload(c, dossier, { by: actorName(user), campaignId: ref.campaignId, vendorId: ref.vendorId, ...messageId, sent: true, step, document, via: 'workspace' });
+    return unrecorded ?? download(c, { name, type, content });
   });
 
   // ── The holding pen: mail the intake could not place, for officers to assign or dismiss ────────

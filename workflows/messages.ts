@@ -730,8 +730,9 @@ export const vendorContactsChangedSignal = defineSignal<[VendorContactsChanged]>
 // ── Downloads of received documents ──────────────────────────────────────────────────────────────
 
 /**
- * An officer's or auditor's download of a document a vendor sent: one of a message an engagement
- * recorded (`vendorId`), or an attachment of a message held in the holding pen (`held`). A fact, not
+ * An officer's or auditor's download of a document of the case's correspondence: one a vendor sent,
+ * of a message an engagement recorded (`vendorId`) or held in the holding pen (`held`), or an
+ * attachment of a message Dossier sent on an engagement (`sent`: the open letter's PDF). A fact, not
  * a request: sent once the bytes were read for them, so a download that failed is not one.
  */
 export interface DocumentDownloadedInput extends ByOfficer {
@@ -742,6 +743,10 @@ export interface DocumentDownloadedInput extends ByOfficer {
   /** The message the document came with; absent for a document of a response an officer recorded by hand. */
   messageId?: string;
   held?: true;
+  /** An attachment of a message Dossier sent on the engagement, kept as its sealed copy. */
+  sent?: true;
+  /** For a sent message's attachment: the message's step (`letter`, `reminder-1`). */
+  step?: string;
   document: { name: string; type: string; size: number; sha256: string; id?: string };
   /** Where it was downloaded: the workspace or the command line. */
   via: 'workspace' | 'cli';

@@ -159,3 +159,35 @@ describe('downloads of a held message’s attachments in the audit exports', () 
     expect(await collectUnsortedDownloads(none)).toEqual({ scope: { unsorted: true }, workflowIds: [], events: [], unreadable: 0 });
   });
 });
+
+describe('a download of an attachment of a message Dossier sent, in the audit exports', () => {
+  const pdf = { name: 'open-letter.pdf', type: 'application/pdf', size: 2048, sha256: sha('c') };
+  const sentDownload = {
+    eventId: 2,
+    ...at(80),
+    workflowExecutionSignaledEventAttributes: {
+      signalName: 'documentDownloaded',
+      identity: 'web@host',
+      input: payloads({ by: officer, campaignId: 'vc', vendorId: 'zoom', messageId: '<letter.engagement.vc.zoom@dossier.test>', sent: true, step: 'letter', document: pdf, via: 'workspace' }),
+    },
+  };
+  const server = serverKeeping({ 'engagement:vc:zoom': [opened('engagement')], 'access:vc': [opened('documentAccess'), sentDownload] });
+
+  it('is a row of the engagement whose message it was, with who, the message, the document and its SHA-256', async () => {
+    const trail = await collectAuditTrail(server, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.kind === 'document-downloaded')).toEqual([
+      expect.objectContaining({ workflowId: 'engagement:vc:zoom', actor: officer, action: 'sentAttachmentDownloaded', messageId: '<letter.engagement.vc.zoom@dossier.test>', documentName: 'open-letter.pdf', sha256: sha('c'), size: 2048, downloadedVia: 'workspace' }),
+    ]);
+  });
+
+  it('says it was a sent message’s attachment, and which message, in English and French', async () => {
+    const trail = await collectAuditTrail(server, { campaignId: 'vc' });
+    const row = (language: 'en' | 'fr') => {
+      const [header, ...rows] = csvRows(auditCsv(trail, { language }));
+      const found = rows.find((r) => r.includes('open-letter.pdf'))!;
+      return [found[header!.indexOf(language === 'en' ? 'Action (in words)' : 'Action (en clair)')], found[header!.indexOf(language === 'en' ? 'Detail' : 'Détail')]];
+    };
+    expect(row('en')).toEqual(['attachment of a message Dossier sent downloaded', 'message: letter; 2048 bytes; from the workspace']);
+    expect(row('fr')).toEqual(['pièce jointe d’un message envoyé par Dossier téléchargée', 'message\u00a0: letter\u202f; 2048\u00a0octets\u202f; depuis l’espace de travail']);
+  });
+});

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
 import { pdfPageTexts } from '../helpers/pdf';
-import { at, clientWithHistory, csvRows, payloads } from '../helpers/audit-history';
+import { at, clientWithHistory, csvRows, payloads, serverKeeping } from '../helpers/audit-history';
 
 const officer = 'Owen Okafor (officer, signed in)';
 const lead = 'Léa Tremblay (lead, CLI)';
@@ -74,5 +74,33 @@ describe('the French audit export', () => {
       expect(emails.map(inWords)).toEqual(language === 'en' ? ['open letter', 'acknowledgement of the response'] : ['lettre ouverte', 'accusé de réception de la réponse']);
       for (const row of rows) expect(action(row)).not.toMatch(/\b(\S+)\b.*\b\1\b/);
     }
+  });
+});
+
+describe('a change of a vendor’s contacts in the French audit export', () => {
+  const dpo = { name: 'Délégué à la protection des données', email: 'dpo@zoom.test' };
+  const histories = {
+    'campaign:vc': [
+      { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ revision: 8, campaign: { id: 'vc', authorities } }) } },
+      { eventId: 2, ...at(31), workflowExecutionSignaledEventAttributes: { signalName: 'vendorContactsChanged', identity: 'history-service', externalWorkflowExecution: { workflowId: 'engagement:vc:zoom' }, input: payloads({ vendorId: 'zoom', contacts: [dpo] }) } },
+    ],
+    'engagement:vc:zoom': [
+      { eventId: 1, ...at(1), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: payloads({ revision: 3 }) } },
+      accepted(2, 30, 'u1', 'changeContacts', { by: lead, mode: 'replace', contacts: [dpo], reason: 'L’entreprise écrit désormais depuis son DPO.' }),
+      completed(3, 30, 'u1', 2),
+    ],
+  };
+
+  it('names who changed them, how and to which address, on the engagement’s row and on the campaign’s, in French', async () => {
+    const trail = await collectAuditTrail(serverKeeping(histories), { campaignId: 'vc' });
+    const pdf = (await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-12-03T13:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
+    const csv = auditCsv(trail, { language: 'fr' }).toString('utf8');
+    const detail = 'modification\u00a0: à la place des contacts actuels\u202f; contacts\u00a0: Délégué à la protection des données <dpo@zoom.test>\u202f; motif\u00a0: L’entreprise écrit désormais depuis son DPO.';
+    expect(csv).toContain(`,changeContacts,${detail},`);
+    expect(csv).toContain(`entreprise\u00a0: zoom\u202f; ${detail}`);
+    expect(pdf).toContain('Fait consigné · contacts de l’entreprise modifiés dans son dossier, repris par la campagne');
+    expect(pdf).toContain('Action d’un agent · contacts de l’entreprise modifiés');
+    expect(pdf.match(/Léa Tremblay \(lead, ligne de commande\)/g)).toHaveLength(2);
+    for (const text of [pdf, csv]) expect(text).not.toMatch(/vendorContactsChanged ·|mode\u00a0:|\breplace\b|consigné,engagement:vc:zoom/);
   });
 });

@@ -15,7 +15,8 @@ import { TEMPLATES_DIR } from '../../activities/templates';
 import { loadViews } from '../../web/views';
 import { LANGUAGES, MESSAGE_KINDS } from '../../workflows/types';
 import { pdfPageTexts } from '../helpers/pdf';
-import { at, clientWithHistory, csvRows, payloads } from '../helpers/audit-history';
+import { at, clientWithHistory, csvRows, payloads, serverKeeping } from '../helpers/audit-history';
+import * as messages from '../../workflows/messages';
 
 
 /** An engagement that opened (revision 3), sent its letter, waited and closed without a response. */
@@ -296,5 +297,120 @@ describe('the statement’s versions and its publication', () => {
     expect(published[header!.indexOf('Détail')]).toBe('anglais\u00a0: vc/statement-v2.en.pdf\u202f; français\u00a0: vc/statement-v2.fr.pdf');
     const [enHeader, ...enRows] = csvRows(auditCsv(trail, { language: 'en' }));
     expect(enRows.map((r) => r[enHeader!.indexOf('Action (in words)')])).toEqual(['campaign', "version written for the co-signatories' approval", "version written for the co-signatories' approval", 'statement published']);
+  });
+});
+
+describe('every signal and update a workflow records, in words', () => {
+  it('has words in the audit template’s actions, in English and French, for each one workflows/messages.ts defines', () => {
+    const audit = parse(readFileSync(join(TEMPLATES_DIR, 'audit.yaml'), 'utf8')) as Record<string, { actions: Record<string, string> }>;
+    // Each definition is `{ type, name }` (defineSignal, defineUpdate); queries are read, never recorded.
+    const names = (Object.values(messages) as unknown[])
+      .filter((m): m is { type: 'signal' | 'update'; name: string } => ['signal', 'update'].includes((m as { type?: unknown } | null)?.type as string))
+      .map((m) => m.name);
+    expect(names).toContain('vendorContactsChanged');
+    for (const language of LANGUAGES) expect(names.filter((name) => !audit[language]!.actions[name]), language).toEqual([]);
+  });
+});
+
+describe('a vendor’s contacts changed on its engagement, in the campaign’s export', () => {
+  const officer = 'Owen Okafor (officer, signed in)';
+  const campaignOpened = { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ campaign: { id: 'vc' } }) } };
+  const engagementOpened = { eventId: 1, ...at(1), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: payloads({ revision: 3 }) } };
+  const changed = (eventId: number, seconds: number, updateId: string, input: object) => [
+    {
+      eventId,
+      ...at(seconds),
+      workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: updateId, acceptedRequest: { meta: { updateId, identity: '4242@desk-12' }, input: { name: 'changeContacts', args: payloads({ by: officer, ...input }) } } },
+    },
+    { eventId: eventId + 1, ...at(seconds), workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId }, acceptedEventId: Long.fromNumber(eventId), outcome: { success: payloads({ stage: 'awaiting-response' }) } } },
+  ];
+  /** What the engagement tells its campaign (engagement.ts changeContacts): the vendor's contacts now, from the engagement's own run. */
+  const told = (eventId: number, seconds: number, contacts: object[]) => ({
+    eventId,
+    ...at(seconds),
+    workflowExecutionSignaledEventAttributes: { signalName: 'vendorContactsChanged', identity: 'history-service', externalWorkflowExecution: { workflowId: 'engagement:vc:zoom' }, input: payloads({ vendorId: 'zoom', contacts }) },
+  });
+  const privacy = { name: 'Zoom Privacy', email: 'privacy@zoom.test' };
+  const dpo = { name: 'Data Protection Officer', email: 'dpo@zoom.test' };
+  const legal = { name: 'legal@zoom.test', email: 'legal@zoom.test' };
+  const histories = {
+    'campaign:vc': [
+      campaignOpened,
+      told(2, 31, [privacy, dpo]),
+      told(3, 61, [legal]),
+      { eventId: 4, ...at(90), workflowExecutionSignaledEventAttributes: { signalName: 'lateReplyAttached', identity: '4242@intake-host', input: payloads({ vendorId: 'zoom', receivedAt: '2026-12-01T09:00:00.000Z' }) } },
+    ],
+    'engagement:vc:zoom': [
+      engagementOpened,
+      ...changed(2, 30, 'u1', { mode: 'add', contacts: [dpo], reason: 'The vendor asked us to copy its DPO.' }),
+      ...changed(4, 60, 'u2', { mode: 'replace', contacts: [legal], reason: 'Its counsel answers for it now.' }),
+    ],
+  };
+  const campaignRows = async (server: Client, language: 'en' | 'fr') => {
+    const trail = await collectAuditTrail(server, { campaignId: 'vc' });
+    const [header, ...rows] = csvRows(auditCsv(trail, { language }));
+    const col = (name: string) => header!.indexOf(name);
+    return { rows: rows.filter((r) => r[col(language === 'en' ? 'Case' : 'Dossier')] === 'campaign:vc' && r[col('Action')] !== 'campaign'), col, trail };
+  };
+
+  it('says who changed them, for which vendor, how and to which addresses, as the engagement’s own row does', async () => {
+    const { rows, col } = await campaignRows(serverKeeping(histories), 'en');
+    expect(rows.map((r) => [r[col('Event')], r[col('Who')], r[col('Action')], r[col('Action (in words)')], r[col('Detail')]])).toEqual([
+      [
+        'Recorded fact',
+        officer,
+        'vendorContactsChanged',
+        "vendor's contacts changed on its engagement, taken by the campaign so its holding pen suggests the case for mail from them",
+        'vendor: zoom; change: added to the present contacts; contacts: Data Protection Officer <dpo@zoom.test>; reason: The vendor asked us to copy its DPO.',
+      ],
+      [
+        'Recorded fact',
+        officer,
+        'vendorContactsChanged',
+        "vendor's contacts changed on its engagement, taken by the campaign so its holding pen suggests the case for mail from them",
+        'vendor: zoom; change: in place of the present contacts; contacts: legal@zoom.test; reason: Its counsel answers for it now.',
+      ],
+      [
+        'Recorded fact',
+        '4242@intake-host',
+        'lateReplyAttached',
+        'late reply attached to an ended case’s record, taken by the campaign so each statement version drafted from then on says it',
+        'vendor: zoom; received at: 2026-12-01T09:00:00.000Z',
+      ],
+    ]);
+    // The engagement's own row names the addresses it gave, and how, in words too.
+    const all = csvRows(auditCsv((await campaignRows(serverKeeping(histories), 'en')).trail, { language: 'en' }));
+    expect(all.find((r) => r[4] === 'changeContacts')![5]).toBe('change: added to the present contacts; contacts: Data Protection Officer <dpo@zoom.test>; reason: The vendor asked us to copy its DPO.');
+  });
+
+  it('says it in French, with no code nor English word left', async () => {
+    const { rows, col } = await campaignRows(serverKeeping(histories), 'fr');
+    expect(rows.map((r) => [r[col('Auteur')], r[col('Action (en clair)')], r[col('Détail')]])).toEqual([
+      [
+        'Owen Okafor (officer, espace de travail)',
+        'contacts de l’entreprise modifiés dans son dossier, repris par la campagne pour proposer ce dossier au courrier en attente venu de ces adresses',
+        'entreprise\u00a0: zoom\u202f; modification\u00a0: ajoutés aux contacts actuels\u202f; contacts\u00a0: Data Protection Officer <dpo@zoom.test>\u202f; motif\u00a0: The vendor asked us to copy its DPO.',
+      ],
+      [
+        'Owen Okafor (officer, espace de travail)',
+        'contacts de l’entreprise modifiés dans son dossier, repris par la campagne pour proposer ce dossier au courrier en attente venu de ces adresses',
+        'entreprise\u00a0: zoom\u202f; modification\u00a0: à la place des contacts actuels\u202f; contacts\u00a0: legal@zoom.test\u202f; motif\u00a0: Its counsel answers for it now.',
+      ],
+      [
+        '4242@intake-host',
+        'réponse tardive versée au dossier clos d’une entreprise, reprise par la campagne pour que chaque version de la déclaration rédigée ensuite le dise',
+        'entreprise\u00a0: zoom\u202f; reçue le\u00a0: 2026-12-01T09:00:00.000Z',
+      ],
+    ]);
+    for (const row of rows) expect(row.join(' ')).not.toMatch(/vendorId|mode:|contacts:|\badd\b|replace|received at/);
+  });
+
+  it('names the engagement that told the campaign, and the contacts it carried, when the engagement’s history is no longer kept', async () => {
+    const { 'engagement:vc:zoom': _gone, ...campaignOnly } = histories;
+    const { rows, col } = await campaignRows(serverKeeping(campaignOnly), 'en');
+    expect(rows.slice(0, 2).map((r) => [r[col('Who')], r[col('Detail')]])).toEqual([
+      ['engagement:vc:zoom', 'vendor: zoom; contacts: Zoom Privacy <privacy@zoom.test> | Data Protection Officer <dpo@zoom.test>'],
+      ['engagement:vc:zoom', 'vendor: zoom; contacts: legal@zoom.test'],
+    ]);
   });
 });

@@ -1,12 +1,14 @@
 // The kept copy of a message Dossier sent on an engagement, as the workspace shows it: each attachment
 // (the open letter's PDF) downloads from the message's page, to the people who may read that page.
-import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
 import { parseSentMail, type SentMail } from '../../client/sent-mail';
 import type { EngagementRef } from '../../client/api';
+import type { DocumentDownloadedInput } from '../../workflows/messages';
 
 const secret = 'a-test-session-secret-of-at-least-32-characters';
 const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
@@ -30,11 +32,17 @@ const mail: SentMail = {
   ],
 };
 
-function workspace(read: (ref: EngagementRef, step: string) => Promise<SentMail | undefined> = async (ref, step) => (ref.vendorId === 'zoom' && step === 'letter' ? mail : undefined)) {
+/** The downloads the workspace recorded, as it signalled them (DossierClient.recordDownload). */
+let recorded: DocumentDownloadedInput[] = [];
+
+function workspace(
+  read: (ref: EngagementRef, step: string) => Promise<SentMail | undefined> = async (ref, step) => (ref.vendorId === 'zoom' && step === 'letter' ? mail : undefined),
+  recordDownload = async (input: DocumentDownloadedInput) => void recorded.push(input),
+) {
   return createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }) }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }), recordDownload }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     sentMail: read,
@@ -55,6 +63,10 @@ async function attachmentLinks(roles: string[]): Promise<string[]> {
 }
 
 describe('an attachment of a message sent on an engagement', () => {
+  beforeEach(() => {
+    recorded = [];
+  });
+
   it('has a download link on the message’s page, one per attachment', async () => {
     const links = await attachmentLinks(['officer']);
     expect(links).toHaveLength(2);
@@ -84,6 +96,35 @@ describe('an attachment of a message sent on an engagement', () => {
     );
     // An HTML file goes as a download the browser does not sniff, never as a workspace page.
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('is written to the case’s audit trail before it is handed over: who, which message, which document and its SHA-256', async () => {
+    const [link] = await attachmentLinks(['auditor']);
+    expect(recorded).toEqual([]);
+    expect((await workspace().request(link!, as(['auditor']))).status).toBe(200);
+    expect(recorded).toEqual([
+      {
+        by: 'Owen (owen, signed in)',
+        campaignId: 'vc',
+        vendorId: 'zoom',
+        messageId: '<letter@dossier.example>',
+        sent: true,
+        step: 'letter',
+        document: { name: 'open-letter.pdf', type: 'application/pdf', size: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') },
+        via: 'workspace',
+      },
+    ]);
+  });
+
+  it('is not handed over when its download cannot be recorded', async () => {
+    const [link] = await attachmentLinks(['officer']);
+    const app = workspace(undefined, async () => {
+      throw new Error('the Temporal server is unreachable');
+    });
+    const response = await app.request(link!, as(['officer']));
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-disposition')).toBeNull();
+    expect(await response.text()).toContain('its download could not be recorded in the case');
   });
 
   it('is refused to anyone who may not read the engagement’s page, as the page is', async () => {
