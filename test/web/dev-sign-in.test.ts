@@ -84,7 +84,7 @@ describe('the development provider’s own pages', () => {
       expect(html).not.toContain('googleapis');
       expect(html).toContain('<html lang="fr">');
       expect(html).toContain('Le fournisseur d’identité de développement a refusé cette demande\u00a0: personne n’a été connecté.');
-      expect(html).toContain('Elle demande à revenir à une adresse que ce fournisseur n’a pas reçue pour l’espace de travail (redirect_uri).');
+      expect(html).toContain('Elle demande à revenir à une adresse que ce fournisseur d’identité n’a pas reçue pour l’espace de travail (redirect_uri).');
       // The library's own words, for whoever set the provider up, marked as English.
       expect(html).toMatch(/<span lang="en">invalid_redirect_uri: [^<]+<\/span>/);
     }
