@@ -156,8 +156,11 @@ const KEY_PROBLEM_PAGES: Record<string, string> = {
   MasterKeyMissing: 'error.master-key-missing',
   MasterKeyMismatch: 'error.master-key-missing',
 };
-/** Steps of signing in and out, the stylesheet and the icon: never sent round the provider to re-check the roles. */
-const SIGN_IN_STEPS = /^\/(auth\/|login|logout|signed-out|static\/|favicon\.ico$)/;
+/**
+ * Steps of signing in and out, and asset paths (the stylesheet and the icon are served before the
+ * session is read; a missing asset is no page): never sent round the provider to re-check the roles.
+ */
+const SIGN_IN_STEPS = /^\/(auth\/|login|logout|signed-out|static\/)/;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -179,6 +182,44 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const recheck = recheckOncePerToken(deps.signIn, deps.tokenRefreshes ?? (() => ownRefreshes!), sealer, rolesCheckMs);
   const app = new Hono<WebEnv>();
   const storeFaultWords = (fault: Error) => `the shared store (${deps.storeSetting ?? 'DATABASE_URL'}) cannot be reached: ${loggable(fault.message)}`;
+
+  app.use('*', async (c, next) => {
+    await next();
+    // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
+    // no script at all.
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    );
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    c.header('X-Frame-Options', 'DENY');
+    // Another site's window gets no handle on a workspace page it opened (or that opened it), and no
+    // page of another origin may load a workspace response as an image, script or embed: a sibling
+    // subdomain is the same site, so its requests carry the SameSite=Lax cookie.
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
+    // Served over HTTPS, the browser is told never to come back over plain HTTP (cookies included).
+    if (deps.config.publicUrl.startsWith('https:')) c.header('Strict-Transport-Security', 'max-age=31536000');
+    // A page is no-store; what a route says of its own caching (the icon) stands.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+
+  // The stylesheet and the icon are the same for everyone: served before the session is read, a
+  // fetch of them neither asks the shared store whether a session was signed out (nor fails with it),
+  // nor re-checks roles at the provider, nor writes a cookie a browser with none did not ask for.
+  app.get('/static/web.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    return c.body(STYLESHEET);
+  });
+  // The layout names this icon; `/favicon.ico` answers with it too, for what a browser asks of a page that names none (a PDF).
+  for (const path of ['/static/icon.svg', '/favicon.ico']) {
+    app.get(path, (c) => {
+      c.header('Content-Type', 'image/svg+xml');
+      c.header('Cache-Control', 'max-age=86400');
+      return c.body(ICON_SVG);
+    });
+  }
 
   app.use('*', async (c, next) => {
     const now = Date.now();
@@ -280,24 +321,6 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) + LAPSED_SIGN_IN_SECONDS });
     const language = c.get('session').language;
     if (language && language !== languageCookie(c)) setCookie(c, named.language, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
-    // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
-    // no script at all.
-    c.header(
-      'Content-Security-Policy',
-      `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-    );
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'same-origin');
-    c.header('X-Frame-Options', 'DENY');
-    // Another site's window gets no handle on a workspace page it opened (or that opened it), and no
-    // page of another origin may load a workspace response as an image, script or embed: a sibling
-    // subdomain is the same site, so its requests carry the SameSite=Lax cookie.
-    c.header('Cross-Origin-Opener-Policy', 'same-origin');
-    c.header('Cross-Origin-Resource-Policy', 'same-origin');
-    // Served over HTTPS, the browser is told never to come back over plain HTTP (cookies included).
-    if (deps.config.publicUrl.startsWith('https:')) c.header('Strict-Transport-Security', 'max-age=31536000');
-    // A page is no-store; what a route says of its own caching (the icon) stands.
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
   // A letter copy put back is at most MAX_LETTER_COPY_BYTES: its upload is refused as it streams in
@@ -395,19 +418,6 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const detail = views.text(language, 'error.sign-in-reference', { reference });
     return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey, detail, detailWorded: true }), status);
   };
-
-  app.get('/static/web.css', (c) => {
-    c.header('Content-Type', 'text/css; charset=utf-8');
-    return c.body(STYLESHEET);
-  });
-  // The layout names this icon; `/favicon.ico` answers with it too, for what a browser asks of a page that names none (a PDF).
-  for (const path of ['/static/icon.svg', '/favicon.ico']) {
-    app.get(path, (c) => {
-      c.header('Content-Type', 'image/svg+xml');
-      c.header('Cache-Control', 'max-age=86400');
-      return c.body(ICON_SVG);
-    });
-  }
 
   /**
    * Sends the browser to the provider for a sign-in that shows no page, to come back to the page asked

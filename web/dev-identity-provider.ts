@@ -116,14 +116,37 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx: KoaContextWithOIDC, form: string) {
+          const say = sayer(languageOf(ctx));
           ctx.type = 'html';
-          ctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signing out</title>
-<script>document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() });</script></head>
-<body>${form.replace('</form>', '<input type="hidden" name="logout" value="yes"/><noscript><button type="submit">Sign out</button></noscript></form>')}</body></html>`;
+          ctx.body = providerPage(
+            say.language,
+            say('dev-sign-out.title'),
+            form.replace('</form>', `<input type="hidden" name="logout" value="yes"/><noscript><button type="submit">${say('dev-sign-out.submit')}</button></noscript></form>`),
+            `<script>document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() });</script>`,
+          );
+        },
+        // Where a sign-out begun at the provider itself (no workspace named to return to) ends.
+        async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
+          const say = sayer(languageOf(ctx));
+          ctx.type = 'html';
+          ctx.body = providerPage(say.language, say('dev-signed-out.title'), `<p>${say('dev-signed-out.text')}</p>`);
         },
       },
     },
     pkce: { required: () => true },
+    // A request the provider refuses without sending the browser back (an unknown client_id, a
+    // redirect_uri not registered, an interaction that expired): the library's page would load
+    // Google's fonts. Its `out` holds only what is fit to show (no internal message).
+    async renderError(ctx: KoaContextWithOIDC, out: { error?: string; error_description?: string }) {
+      const say = sayer(languageOf(ctx));
+      const reason = PROVIDER_ERRORS_WORDED.has(out.error ?? '') ? `<p>${say(`dev-provider-error.${out.error}`)}</p>` : '';
+      const words = [out.error, out.error_description].filter(Boolean).join(': ');
+      // The library's words are English, for whoever set the provider up.
+      const said = say('dev-provider-error.said', { words: '\u0000' }).replace('\u0000', `<span lang="en">${escapeHtml(words)}</span>`);
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = providerPage(say.language, say('dev-provider-error.title'), `<p class="error" role="alert">${say('dev-provider-error.intro')}</p>${reason}<p>${say('dev-provider-error.again')}</p>${words ? `<p>${said}</p>` : ''}`);
+    },
     // The workspace asks a signed-in user's roles again with a refresh token every few minutes; it
     // asks for no offline access, so the token is issued to the client allowed the grant, as the
     // regulator's provider is to be configured (README, "Roles re-checked").
@@ -158,25 +181,25 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const provider = new Provider(issuer, configuration);
   // oidc-provider's own sign-in page is English only and imports a font from fonts.googleapis.com
   // (nothing loads offline, and a workspace loads nothing from third parties): the login prompt gets
-  // this page instead, in the language the workspace asks (ui_locales) or else the browser's.
+  // this page instead, in the language the workspace asks (ui_locales) or else the browser's, as
+  // renderError and the sign-out pages above do.
   const signInPage = async (ctx: KoaContextWithOIDC, uid: string, refused?: string): Promise<void> => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
-    const language = languageAsked(details.params.ui_locales as string | undefined, ctx.get('accept-language'));
-    const say = (key: string, values?: object) => escapeHtml(sharedSentence(language, `dev-sign-in.${key}`, values));
+    const say = sayer(languageAsked(details.params.ui_locales as string | undefined, ctx.get('accept-language')));
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = `<!DOCTYPE html>
-<html lang="${language}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${say('title')}</title>
-<style>body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2rem auto;max-width:24rem;padding:0 1rem;line-height:1.5}label,input,button{display:block;width:100%;box-sizing:border-box;font:inherit}input{margin:.25rem 0 1rem;padding:.4rem}button{padding:.5rem;background:#0b3a63;color:#fff;border:0}p.error{color:#a30000}</style></head>
-<body><main><h1>${say('title')}</h1><p>${say('intro')}</p>
-${refused === undefined ? '' : `<p class="error" role="alert">${say('unknown', { login: refused, users: options.users.map((u) => u.login).join(', ') })}</p>`}
+    ctx.body = providerPage(
+      say.language,
+      say('dev-sign-in.title'),
+      `<p>${say('dev-sign-in.intro')}</p>
+${refused === undefined ? '' : `<p class="error" role="alert">${say('dev-sign-in.unknown', { login: refused, users: options.users.map((u) => u.login).join(', ') })}</p>`}
 <form autocomplete="off" action="/interaction/${encodeURIComponent(uid)}" method="post">
 <input type="hidden" name="prompt" value="login">
-<label for="login">${say('login')}</label><input required type="text" id="login" name="login" autofocus${refused === undefined ? '' : ` value="${escapeHtml(refused)}" aria-invalid="true"`}>
-<label for="password">${say('password')}</label><input required type="password" id="password" name="password">
-<button type="submit">${say('submit')}</button>
-</form></main></body></html>`;
+<label for="login">${say('dev-sign-in.login')}</label><input required type="text" id="login" name="login" autofocus${refused === undefined ? '' : ` value="${escapeHtml(refused)}" aria-invalid="true"`}>
+<label for="password">${say('dev-sign-in.password')}</label><input required type="password" id="password" name="password">
+<button type="submit">${say('dev-sign-in.submit')}</button>
+</form>`,
+    );
   };
   provider.use(async (ctx, next) => {
     const shown = ctx.method === 'GET' ? /^\/interaction\/([^/]+)$/.exec(ctx.path) : null;
@@ -217,6 +240,34 @@ async function readForm(req: NodeJS.ReadableStream): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The refusals of renderError that have a sentence of their own in strings.yaml (`dev-provider-error.<code>`). */
+const PROVIDER_ERRORS_WORDED = new Set(['invalid_client', 'invalid_redirect_uri']);
+
+/**
+ * Every page the provider shows (signing in, a refused request, signing out), self-contained: no
+ * font or anything else from another site, so it works offline and tells no third party who signs in.
+ * `title` and `main` are HTML, already escaped.
+ */
+function providerPage(language: Language, title: string, main: string, head = ''): string {
+  return `<!DOCTYPE html>
+<html lang="${language}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>${head}
+<style>body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2rem auto;max-width:24rem;padding:0 1rem;line-height:1.5}label,input,button{display:block;width:100%;box-sizing:border-box;font:inherit}input{margin:.25rem 0 1rem;padding:.4rem}button{padding:.5rem;background:#0b3a63;color:#fff;border:0}p.error{color:#a30000}</style></head>
+<body><main><h1>${title}</h1>${main}</main></body></html>`;
+}
+
+/** A sentence of strings.yaml in `language`, escaped for HTML; `.language` says which. */
+function sayer(language: Language): ((key: string, values?: object) => string) & { language: Language } {
+  return Object.assign((key: string, values?: object) => escapeHtml(sharedSentence(language, key, values)), { language });
+}
+
+/** The language a request to the provider asks for: its `ui_locales` (the workspace passes its own), else the browser's. */
+function languageOf(ctx: KoaContextWithOIDC): Language {
+  // (ctx.oidc is absent on a request that failed before oidc-provider read it.)
+  const asked = ctx.oidc?.params?.ui_locales ?? ctx.query.ui_locales;
+  return languageAsked(typeof asked === 'string' ? asked : undefined, ctx.get('accept-language'));
 }
 
 /** The page's language: the first of `ui_locales` Dossier speaks, else the browser's first, else English. */

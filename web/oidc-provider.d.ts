@@ -10,10 +10,12 @@ declare module 'oidc-provider' {
     body: unknown;
     req: IncomingMessage;
     res: ServerResponse;
+    query: Record<string, string | string[] | undefined>;
     get(header: string): string;
     set(header: string, value: string): void;
     oidc: {
       provider: Provider;
+      params?: Record<string, unknown>;
       client?: { clientId: string };
       session?: { accountId: string; grantIdFor(clientId: string): string | undefined };
       result?: { consent?: { grantId?: string } };

@@ -66,9 +66,11 @@ export async function startWorkspaceAlone(
 /**
  * The holding pen's pages read the case mailbox with the intake's settings, opened at each request: a
  * cluster host (DATABASE_URL) that names no mailbox, or a malformed DOSSIER_IMAP_URL, would start a
- * workspace whose every /held/ page fails. Read once here instead, so the workspace does not start.
+ * workspace whose every /held/ page fails. Read once at start instead, so the workspace does not
+ * start: here for `npm run web`, and by `npm start` (worker/main-job.ts) before its worker, since
+ * with SMTP_URL given its embedded set-up names no Maildir and reads none of these settings itself.
  */
-function checkHoldingPenSettings(env: NodeJS.ProcessEnv): void {
+export function checkHoldingPenSettings(env: NodeJS.ProcessEnv): void {
   try {
     parseIntakeConfig(env);
   } catch (err) {

@@ -13,7 +13,7 @@ import { startEmbedded } from '../infra/embedded';
 import { ConfigError } from '../config/temporal';
 import { unreadSettingWarnings } from '../config/unread-settings';
 import { DEFAULT_WEB_PORT } from '../web/config';
-import { startWorkspaceFor } from '../web/start';
+import { checkHoldingPenSettings, startWorkspaceFor } from '../web/start';
 import { spawnIntake, type IntakeProcess } from '../intake/spawn';
 import { INTAKE_METRICS_PORT } from '../intake/config';
 import { describeConfig, parseWorkerConfig } from './config';
@@ -67,6 +67,9 @@ async function runJob(withWorker: boolean, metricsAddress: string): Promise<void
       await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
       return;
     }
+    // The workspace's own start-up checks, as `npm run web` makes them, before the worker reaches the
+    // store: the store's settings and database the worker checks itself, the issuer startWorkspaceFor.
+    if (embedded.reusedFrom === undefined) checkHoldingPenSettings(embedded.env);
     const config = parseWorkerConfig(embedded.env);
     const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);

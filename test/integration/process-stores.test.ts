@@ -140,6 +140,43 @@ describe('the stores a process opens', () => {
     }
   });
 
+  // With SMTP_URL given, the embedded set-up names no Maildir and reads no intake setting: the
+  // workspace's holding pen would fail on every /held/ page, as it would under `npm run web`, which
+  // refuses to start so (test/web/workspace-start-config.test.ts).
+  it('npm start refuses the case-mailbox settings npm run web refuses, before its worker starts, naming the variable', { timeout: 60_000 }, async () => {
+    seen.bundlePath = inject('workflowBundlePath');
+    const { DOSSIER_MAILDIR: _none, ...noMailbox } = await environment('no-mailbox');
+    const failures: [NodeJS.ProcessEnv, RegExp][] = [
+      // A cluster host naming no mailbox: said before its database is tried, as npm run web says it.
+      [{ ...noMailbox, DATABASE_URL: `postgres://dossier@127.0.0.1:${await freePort()}/dossier` }, /DOSSIER_IMAP_URL is required with DATABASE_URL/],
+      // On local files, naming no mailbox either: the worker reads the intake's settings only once one is named.
+      [{ ...noMailbox, DOSSIER_INTAKE_MAX_MESSAGE_MB: 'forty' }, /DOSSIER_INTAKE_MAX_MESSAGE_MB: must be a number of megabytes/],
+    ];
+    for (const [env, refusal] of failures) {
+      seen.stores.length = 0;
+      seen.worker = undefined;
+      seen.env = env;
+      const job = runMainJob([]);
+      // The old way, for the test to fail rather than hang: the worker started and the job runs on.
+      let settled = false;
+      const workerState = async () => {
+        if (settled) throw new Error('the job already ended');
+        return seen.worker?.getState();
+      };
+      const started = until(workerState, (state) => state === 'RUNNING', 'the worker to run', 20_000).then(async () => {
+        seen.worker!.shutdown();
+        await job;
+        return 'the worker started';
+      });
+      const outcome = await Promise.race([job.then(() => 'ended', (err: Error) => err), started.catch(() => 'never started')]);
+      settled = true;
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toMatch(refusal);
+      expect(seen.worker, 'no worker created').toBeUndefined();
+      expect(seen.stores.filter((s) => !s.closed)).toEqual([]);
+    }
+  });
+
   it('npm run web opens one store for its pages and its client\'s keys, and closes it when it stops', { timeout: 60_000 }, async () => {
     seen.stores.length = 0;
     const env = await environment('web');

@@ -574,6 +574,50 @@ describe('the headers of every response', () => {
   });
 });
 
+describe('the stylesheet and the icon', () => {
+  // Every call the app makes on the session store, the refresh store or the provider, by name.
+  const asked: string[] = [];
+  const recording = (name: string) => new Proxy({}, { get: (_t, method) => (...args: unknown[]) => (asked.push(`${name}.${String(method)}`), Promise.reject(new Error(`${name}.${String(method)}(${args.length} args) asked for a static asset`))) });
+  const app = createApp({
+    config,
+    signIn: recording('signIn') as OidcSignIn,
+    dossier: async () => { throw new Error('not used by a static asset'); },
+    campaigns: async () => { throw new Error('not used by a static asset'); },
+    revokedSessions: () => recording('revokedSessions') as never,
+    tokenRefreshes: () => recording('tokenRefreshes') as never,
+    refusedForms: () => recording('refusedForms') as never,
+  });
+  const assets = [['/static/web.css', 'text/css; charset=utf-8', /body\{margin:0;/], ['/favicon.ico', 'image/svg+xml', /^<svg /], ['/static/icon.svg', 'image/svg+xml', /^<svg /]] as const;
+
+  it('answers a browser with no cookie, and sets none', async () => {
+    for (const [path, type, body] of assets) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe(type);
+      expect(await response.text(), path).toMatch(body);
+      expect(response.headers.getSetCookie(), path).toEqual([]);
+    }
+    // The security headers and the icon's day of cache are as before.
+    const icon = await app.request('/favicon.ico');
+    expect(icon.headers.get('cache-control')).toBe('max-age=86400');
+    expect(icon.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(icon.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect((await app.request('/static/web.css')).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('reads no session: a signed-in cookie due for its roles re-check asks neither the session store nor the provider', async () => {
+    asked.length = 0;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, refreshToken: 'rt', rolesCheckedAt: 0, expiresAt: Date.now() + 60_000 })}`;
+    for (const [path, type] of assets) {
+      const response = await app.request(path, { headers: { cookie } });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe(type);
+      expect(response.headers.getSetCookie(), path).toEqual([]);
+    }
+    expect(asked).toEqual([]);
+  });
+});
+
 describe('a sign-in the identity provider refused or could not complete', () => {
   // What openid-client throws for a callback that carries the provider's error (a locked account,
   // a cancelled consent): its words are the provider's, written for its administrator.
