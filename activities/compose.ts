@@ -288,7 +288,10 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
       unsorted: section.campaignId === UNSORTED_SECTION,
       boardUrl: section.campaignId === UNSORTED_SECTION ? undefined : workspaceLink(workspaceUrl, 'campaigns', section.campaignId),
       heldUrl: workspaceLink(workspaceUrl, 'held', section.campaignId === UNSORTED_SECTION ? 'unsorted' : section.campaignId),
-      held: section.held && {
+      ended: section.ended === true,
+      // Counted empty: said so, with the link, rather than a bare link that leaves the reader to guess.
+      heldNone: section.held?.count === 0,
+      held: section.held && section.held.count > 0 && {
         count: section.held.count,
         plural: section.held.count > 1,
         since: section.held.since ? formatDate(section.held.since, language, section.timeZone ?? timeZone) : undefined,
@@ -312,7 +315,10 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
         plural: item.overdueDays > 1,
       })),
     })),
-    digestCount: details.digest?.reduce((n, s) => n + s.items.length + (s.statement ? 1 : 0) + (s.held ? 1 : 0), 0),
+    // Cases (and a statement waiting for approvals) to watch; the held mail is said apart, in messages, not pens.
+    digestCount: details.digest?.reduce((n, s) => n + s.items.length + (s.statement ? 1 : 0), 0),
+    digestHeld: details.digest?.reduce((n, s) => n + (s.held?.count ?? 0), 0),
+    digestHeldPlural: (details.digest?.reduce((n, s) => n + (s.held?.count ?? 0), 0) ?? 0) > 1,
     digestOverdue: details.digest?.reduce((n, s) => n + s.items.filter((i) => i.overdue).length, 0),
     // Digests scheduled before the horizon was given looked DIGEST_HORIZON ahead.
     digestHorizon: details.digest ? lookAheadInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,

@@ -8,7 +8,7 @@ import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
 import { createDigestActivities, type HeldPen } from './officer-digest';
 import { createCalendarActivities } from './calendar';
-import { heldPenCountedIn } from '../intake/held-census';
+import { campaignPensHoldingIn, heldPenCountedIn } from '../intake/held-census';
 import { failureIfShredded, keyIdForWorkflow, type KeyStore } from '../encryption/keystore';
 import { CaseDocuments } from '../documents/document-store';
 import { parseWorkflowId } from '../workflows/workflow-ids';
@@ -78,8 +78,9 @@ export function createActivities(deps: ActivityDeps) {
         }),
     }),
     ...createStatementActivities({ files }),
-    // Without the case mailbox, the counts the intake keeps in the shared store (intake/held-census.ts).
-    ...createDigestActivities(undefined, deps.heldMail ?? heldPenCountedIn(store.files)),
+    // Without the case mailbox, the counts the intake keeps in the shared store (intake/held-census.ts);
+    // with it or not, the store's census names the pens of ended campaigns that still hold mail.
+    ...createDigestActivities(undefined, deps.heldMail ?? heldPenCountedIn(store.files), campaignPensHoldingIn(store.files)),
     ...createCalendarActivities(),
     ...createRetentionActivities(deps.keystore, store.documents),
   };

@@ -7,7 +7,8 @@
 // leaves the engagement's stage as it is, so nothing in visibility shows it: the engagements in those
 // stages are asked their status, for the officers this run mails, to list the replies to review.
 // With the case mailbox (a worker given the intake's), each campaign's holding pen is counted too, and
-// the mail that names no campaign is told to the officers of every open campaign. Run every hour by its Schedule with the
+// the mail that names no campaign is told to the officers of every open campaign. An ended campaign's
+// pen still takes replies to its notices: it is told to that campaign's officers while it holds mail. Run every hour by its Schedule with the
 // digest's hour, it mails only the officers on whose clock that hour has just begun.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -105,9 +106,15 @@ function byUrgency(a: DigestItem, b: DigestItem): number {
 
 /**
  * `heldMail`: opens the case mailbox, for a worker that can read it; without it the digest links to
- * each holding pen but cannot say what waits there.
+ * each holding pen but cannot say what waits there. `heldPens`: the campaigns whose pens the intake
+ * last counted with mail in them (intake/held-census.ts), read without opening the mailbox: the only
+ * way the digest learns of an ended campaign's pen, which visibility no longer lists as running.
  */
-export function createDigestActivities(clientOf: () => Client = () => Context.current().client, heldMail?: () => Promise<HeldPen>) {
+export function createDigestActivities(
+  clientOf: () => Client = () => Context.current().client,
+  heldMail?: () => Promise<HeldPen>,
+  heldPens?: () => Promise<string[]>,
+) {
   return {
     async collectOfficerDigests({ asOf, horizon, taskQueue, localHour }: CollectDigestsInput): Promise<OfficerDigest[]> {
       const client = clientOf();
@@ -148,6 +155,16 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
       for (const campaignId of drafted) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
       // Mail may wait in the pen of a campaign with nothing else to list.
       if (heldMail) for (const campaignId of running) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+      // An ended campaign's pen: listed while it holds mail, to its own officers only (not an open campaign's).
+      const ended = new Set<string>();
+      if (heldMail && heldPens) {
+        const runningNow = new Set(running);
+        for (const campaignId of await heldPens().catch(() => [] as string[])) {
+          if (runningNow.has(campaignId) || byCampaign.has(campaignId)) continue;
+          ended.add(campaignId);
+          byCampaign.set(campaignId, []);
+        }
+      }
       // Opened once a campaign's officers are mailed now; a mailbox that cannot be read leaves the counts out, not the digest.
       let pen: Promise<HeldPen | undefined> | undefined;
       const heldIn = async (campaignId: string | undefined) => {
@@ -159,12 +176,14 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         const perOfficer = new Map<string, OfficerDigest>();
         // Every officer of an open campaign, with their first campaign: who is told of the mail that names none.
         const openCampaignOfficers = new Map<string, { officer: Officer; campaign: CampaignRef }>();
-        for (const [campaignId, listed] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
+        // Ended campaigns last: their mail after the cases, and an officer's clock set by a campaign still open.
+        const inOrder = [...byCampaign].sort(([a], [b]) => Number(ended.has(a)) - Number(ended.has(b)) || a.localeCompare(b));
+        for (const [campaignId, listed] of inOrder) {
           const candidates = mayHaveReplies.get(campaignId) ?? [];
           const definition = await campaignDefinition(client, campaignId, [...listed, ...candidates].map((i) => i.vendorId));
           if (!definition) continue;
           for (const o of officersOf(definition.campaign)) if (!clocks.has(keyOf(o))) clocks.set(keyOf(o), o.timeZone ?? campaignTimeZone(definition.campaign));
-          for (const o of officersOf(definition.campaign)) if (!openCampaignOfficers.has(keyOf(o))) openCampaignOfficers.set(keyOf(o), { officer: o, campaign: definition.campaign });
+          if (!ended.has(campaignId)) for (const o of officersOf(definition.campaign)) if (!openCampaignOfficers.has(keyOf(o))) openCampaignOfficers.set(keyOf(o), { officer: o, campaign: definition.campaign });
           // What only a query or the mailbox tells is asked only for the officers this run mails.
           const mailedNow = officersOf(definition.campaign).some(clockSays);
           const items = mailedNow ? await withRepliesToReview(client, listed, candidates) : listed;
@@ -185,7 +204,8 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
             // Due dates as the campaign's letters print them; the digest's other campaigns may be led from elsewhere.
             timeZone: campaignTimeZone(definition.campaign),
             ...(awaiting ? { statement: { version: awaiting.version, pending: awaiting.pending.map(authorityName) } } : {}),
-            ...(held?.count ? { held: { count: held.count, ...(held.oldest ? { since: held.oldest } : {}) } } : {}),
+            ...(held ? { held: { count: held.count, ...(held.oldest ? { since: held.oldest } : {}) } } : {}),
+            ...(ended.has(campaignId) ? { ended: true as const } : {}),
             items: items.map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId })).sort(byUrgency),
           };
           for (const officer of officersOf(definition.campaign)) {

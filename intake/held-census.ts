@@ -60,6 +60,22 @@ export function heldPenCountedIn(files: PublishedFiles): () => Promise<HeldPen> 
   });
 }
 
+/**
+ * The campaigns whose pens the intake last counted with mail in them, for the digest to tell an ended
+ * campaign's pen (which no running workflow names) to its officers. A count, never the mailbox: cheap
+ * each hour, opened or not.
+ */
+export function campaignPensHoldingIn(files: PublishedFiles): () => Promise<string[]> {
+  return async () => {
+    const holding: string[] = [];
+    for (const path of await files.list(CENSUS_FOLDER)) {
+      const census = parseCensus(await files.read(path));
+      if (census?.campaignId !== undefined && census.count > 0) holding.push(census.campaignId);
+    }
+    return holding;
+  };
+}
+
 function parseCensus(bytes: Buffer | undefined): PenCensus | undefined {
   if (!bytes) return undefined;
   try {

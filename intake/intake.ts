@@ -645,6 +645,21 @@ export class Intake {
   }
 
   /**
+   * The campaigns' pens that hold mail, each with its count from the mailbox, for an officer who lists
+   * the unsorted pen: every pen the census counted (the intake counts a pen whenever it holds mail
+   * there), an ended campaign's too, which no other listing names.
+   */
+  async campaignPensHolding(): Promise<{ campaignId: string; count: number }[]> {
+    const counted = (await this.options.census?.pens().catch(() => [])) ?? [];
+    const holding: { campaignId: string; count: number }[] = [];
+    for (const campaignId of new Set(counted.filter((c): c is string => c !== undefined))) {
+      const { count } = await countHeld(this.options.mailbox, campaignId);
+      if (count > 0) holding.push({ campaignId, count });
+    }
+    return holding.sort((a, b) => a.campaignId.localeCompare(b.campaignId));
+  }
+
+  /**
    * The pens that hold a message (`undefined`: the pen of mail that names no campaign), for an officer
    * who names the message but not its pen: the unsorted pen, every pen the census counted (the intake
    * counts a pen whenever it holds mail there), and the campaigns' in `also`.

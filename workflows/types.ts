@@ -268,9 +268,12 @@ export interface DigestSection {
   statement?: { version: number; pending: Bilingual[] };
   /**
    * The messages waiting in the campaign's holding pen (the intake could not place them), and when
-   * the oldest reached the case mailbox (ISO); absent when none, or when the worker cannot read the mailbox.
+   * the oldest reached the case mailbox (ISO); a count of 0 when the pen was counted empty; absent when
+   * it could not be counted (and in digests collected before an empty pen was said).
    */
   held?: { count: number; since?: string };
+  /** The campaign has ended: listed only for the mail still held in its pen, which no case will take. */
+  ended?: true;
   /**
    * IANA zone the section's dates are printed in: its campaign's, as its letters print them (one
    * digest may cover campaigns led from several zones). Sections recorded before it existed have

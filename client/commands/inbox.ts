@@ -272,15 +272,23 @@ export function inboxCommands(session: Session): Command {
         const opened = await openIntakeFor(ctx);
         try {
           const held = await opened.intake.held(options.campaign);
-          ctx.out.result(held, () =>
-            held.length
-              ? table(
-                  ctx.words.headings('message', 'date', 'from', 'kind', 'subject', 'why-held'),
-                  held.map((h) => [h.messageId, ctx.words.when(h.date), h.from, ctx.words.code('kind', h.kind), h.subject, heldReasonLine(h.why, ctx.words.language)]),
-                )
-              : options.campaign
-                ? ctx.words.shared('held.none-for', { campaign: options.campaign })
-                : ctx.words.shared('held.none-unsorted'),
+          // Without --campaign, the campaigns' pens that hold mail are named too: an ended campaign's is
+          // on no board, and its mail would otherwise wait unseen.
+          const elsewhere = options.campaign === undefined ? await opened.intake.campaignPensHolding() : [];
+          const alsoIn = elsewhere.length
+            ? `\n\n${ctx.words.shared('held.also-in', { pens: elsewhere.map(({ campaignId, count }) => `${campaignId} (${count})`).join(', ') })}`
+            : '';
+          ctx.out.result(
+            held,
+            () =>
+              (held.length
+                ? table(
+                    ctx.words.headings('message', 'date', 'from', 'kind', 'subject', 'why-held'),
+                    held.map((h) => [h.messageId, ctx.words.when(h.date), h.from, ctx.words.code('kind', h.kind), h.subject, heldReasonLine(h.why, ctx.words.language)]),
+                  )
+                : options.campaign
+                  ? ctx.words.shared('held.none-for', { campaign: options.campaign })
+                  : ctx.words.shared('held.none-unsorted')) + alsoIn,
           );
         } finally {
           await opened.close();

@@ -261,10 +261,11 @@ describe('officer digest', () => {
     const pen = `${workspace}/held/${id}`;
     expect(en.text).toContain(`Board: ${board}\n`);
     expect(en.text).toContain(`Refused Inc (letter refused, address to correct): waits for you: ${page}\n`);
-    expect(en.text).toContain(`The campaign’s holding pen, mail that no case took: ${pen}\n`);
+    // The pen counted empty says so (the worker reads the intake's counts in the shared store: none written).
+    expect(en.text).toContain(`  - No message held, that no case took: ${pen}\n`);
     expect(fr.text).toContain(`Tableau de bord\u00a0: ${board}\n`);
     expect(fr.text).toContain(`Refused Inc (lettre refusée, adresse à corriger)\u00a0: attend votre intervention\u00a0: ${page}\n`);
-    expect(fr.text).toContain(`Courrier en attente de la campagne, qu’aucun dossier n’a pris\u00a0: ${pen}\n`);
+    expect(fr.text).toContain(`  - Aucun message en attente qu’aucun dossier n’a pris\u00a0: ${pen}\n`);
     for (const digest of [en, fr]) {
       expect(digest.html).toContain(`<li><strong><a href="${page}">Refused Inc</a></strong>`);
       expect(digest.html).toContain(`<a href="${board}">${campaign.reference} — `);
@@ -360,7 +361,9 @@ describe('officer digest', () => {
     const en = mails.find((m) => m.subject?.includes('Your cases'))!;
     const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
     const pen = `${workspace}/held/${id}`;
-    expect(en.subject).toContain('0 overdue, 2 to watch');
+    // One case; the held mail apart, in messages.
+    expect(en.subject).toContain('0 overdue, 1 to watch; 2 held messages that no case took');
+    expect(fr.subject).toContain('0 en retard, 1 à suivre\u202f; 2 messages en attente qu’aucun dossier n’a pris');
     expect(en.text).toContain(`  - 2 messages held, that no case took, the oldest since 26\u00a0November\u00a02026: ${pen}\n`);
     expect(fr.text).toContain(`  - 2 messages en attente, qu’aucun dossier n’a pris, le plus ancien depuis le 26\u00a0novembre\u00a02026\u00a0: ${pen}\n`);
     expect(en.html).toContain(`<a href="${pen}">2 messages held</a>`);

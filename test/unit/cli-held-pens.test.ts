@@ -139,6 +139,27 @@ describe('a held message named without its pen', () => {
   });
 });
 
+describe('dossier inbox held without --campaign', () => {
+  it('names every campaign’s pen that holds mail, an ended campaign’s too, with its count, in English and French', async () => {
+    const { env } = await heldMail();
+    const listed = await runCli(new StandInSession(env), ['inbox', 'held']);
+    expect(listed.exitCode, listed.stderr).toBe(EXIT.ok);
+    expect(listed.stdout).toContain('<lost@nowhere.test>');
+    expect(flat(listed.stdout)).toContain('Held in campaigns’ pens too, by campaign (messages): vc (1). `dossier inbox held --campaign <id>` lists a campaign’s.');
+
+    // The unsorted pen emptied, the campaign's pen is still named.
+    expect((await runCli(new StandInSession(env), ['inbox', 'dismiss', 'lost@nowhere.test', '--reason', 'not ours'])).exitCode).toBe(EXIT.ok);
+    const fr = await runCli(new StandInSession(env, 'fr'), ['inbox', 'held']);
+    expect(fr.exitCode, fr.stderr).toBe(EXIT.ok);
+    expect(flat(fr.stdout)).toContain('Du courrier attend aussi pour des campagnes, par campagne (messages)\u00a0: vc (1).');
+
+    // Its pen emptied too, no pen is named.
+    expect((await runCli(new StandInSession(env), ['inbox', 'dismiss', 'press@gmail.test', '--reason', 'a journalist’s question'])).exitCode).toBe(EXIT.ok);
+    const none = await runCli(new StandInSession(env), ['inbox', 'held']);
+    expect(none.stdout).not.toContain('Held in campaigns’ pens too');
+  });
+});
+
 describe('a reply’s Message-ID typed without its angle brackets', () => {
   it('is the reply’s id with them, for confirm-reply as for the held-mail commands', async () => {
     const { env } = await heldMail();

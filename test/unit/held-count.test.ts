@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { heldCensusIn, heldPenCountedIn } from '../../intake/held-census';
+import { campaignPensHoldingIn, heldCensusIn, heldPenCountedIn } from '../../intake/held-census';
 import { heldPenIn } from '../../intake/held-count';
 import { Intake } from '../../intake/intake';
 import { openLocalStore } from '../../store/local';
@@ -63,6 +63,13 @@ describe('held mail count', () => {
     await intake.recountPens();
     expect(await pen.count(undefined)).toEqual({ count: 1, oldest: '2026-11-29T08:00:00.000Z' });
     expect(await pen.count('c1')).toEqual({ count: 2, oldest: '2026-11-26T17:40:00.000Z' });
+    // The campaigns whose pens hold mail, for the digest to find an ended campaign's: not the unsorted
+    // pen (told to every open campaign's officers), nor a pen counted empty.
+    await mailbox.append(heldCopy('<four@vendor.test>', '2026-11-29T09:00:00.000Z'), holdingFolder('c2'));
+    expect(await intake.held('c2')).toHaveLength(1);
+    expect((await campaignPensHoldingIn(store.files)()).sort()).toEqual(['c1', 'c2']);
+    await heldCensusIn(store.files).write('c2', { count: 0 });
+    expect(await campaignPensHoldingIn(store.files)()).toEqual(['c1']);
     await mailbox.close();
   });
 });

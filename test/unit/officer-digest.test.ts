@@ -260,6 +260,55 @@ describe('officer digest', () => {
     expect(String(french.text)).toContain('https://dossier.test/held/unsorted');
   });
 
+  it('counts the mail held in an ended campaign\'s pen while the pen holds some, and says each pen\'s count, apart from the cases', async () => {
+    const smith: Officer = { name: 'Officer Smith', email: 'smith@opc.test', language: 'en' };
+    const running: CampaignRef = { ...campaignLedFrom('a-running', 'America/Toronto'), officers: [smith] };
+    // Published, so ended: no engagement runs, visibility lists it nowhere, but a vendor's reply waits in its pen.
+    const ended: CampaignRef = { ...campaignLedFrom('b-ended', 'America/Toronto'), officers: [smith] };
+    const pens: Record<string, { count: number; oldest?: string }> = { 'b-ended': { count: 2, oldest: '2026-11-26T09:40:00.000Z' } };
+    const digestsWith = (penned: string[]) =>
+      createDigestActivities(
+        () => fakeClient([running, ended], [{ campaignId: running.id, vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-30T12:00:00Z' }]),
+        async () => ({ count: async (campaignId) => pens[campaignId ?? 'unsorted'] ?? { count: 0 }, close: async () => undefined }),
+        async () => penned,
+      ).collectOfficerDigests({ asOf: '2026-11-28T12:00:00Z', horizon: '7 days', taskQueue: 'dossier' });
+    const digests = await digestsWith(['b-ended']);
+    expect(digests.map((d) => [d.officer.email, d.sections.map((s) => [s.campaignId, s.held?.count])])).toEqual([
+      ['smith@opc.test', [['a-running', 0], ['b-ended', 2]]],
+    ]);
+    expect(digests[0]!.sections[1]).toMatchObject({ ended: true, items: [], held: { count: 2, since: '2026-11-26T09:40:00.000Z' } });
+    // Its pen emptied, the ended campaign is told no more.
+    pens['b-ended'] = { count: 0 };
+    expect((await digestsWith(['b-ended']))[0]!.sections.map((s) => s.campaignId)).toEqual(['a-running']);
+    pens['b-ended'] = { count: 2, oldest: '2026-11-26T09:40:00.000Z' };
+
+    const composedIn = (language: Language) =>
+      composeMessage(
+        {
+          threadId: 'officer-digest-test',
+          step: 'digest-1',
+          kind: 'officer-digest',
+          language,
+          to: [{ name: smith.name, email: smith.email }],
+          campaign: digests[0]!.campaign,
+          details: { digest: digests[0]!.sections, timeZone: digests[0]!.timeZone },
+        },
+        { workspaceUrl: 'https://dossier.test' },
+      );
+    const english = await composedIn('en');
+    // One case; the two held messages are not cases.
+    expect(english.subject).toBe('[TEST-A-RUNNING] Your cases: 0 overdue, 1 to watch; 2 held messages that no case took');
+    expect(String(english.text)).toContain('  - No message held, that no case took: https://dossier.test/held/a-running');
+    expect(String(english.text)).toContain(`${ended.reference} \u2014 ${ended.title.en} (ended)`);
+    expect(String(english.text)).toContain('  - 2 messages held, that no case took, the oldest since 26\u00a0November\u00a02026: https://dossier.test/held/b-ended');
+    expect(String(english.text)).not.toContain('The campaign\u2019s holding pen');
+    const french = await composedIn('fr');
+    expect(french.subject).toBe('[TEST-A-RUNNING] Vos dossiers\u00a0: 0 en retard, 1 à suivre\u202f; 2 messages en attente qu\u2019aucun dossier n\u2019a pris');
+    expect(String(french.text)).toContain('  - Aucun message en attente qu\u2019aucun dossier n\u2019a pris\u00a0: https://dossier.test/held/a-running');
+    expect(String(french.text)).toContain(`${ended.reference} \u2014 ${ended.title.fr} (terminée)`);
+    expect(String(french.html)).toContain('<a href="https://dossier.test/held/a-running">Aucun message en attente</a>');
+  });
+
   it('begins each hour of the day once in a day of hourly runs, on the days the clocks change too', () => {
     const runsIn = (timeZone: string, hour: number, day: string) => {
       const start = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
