@@ -709,7 +709,6 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           reviewNote: message.reviewNote,
           matchKey: `match.${message.matchedBy}`,
           assignedBy: message.assignedBy && actorWords(message.assignedBy, c.get('language'), views),
-          formerContact: message.fromFormerContact === true,
           notes: messageNotes(message, c.get('language'), (language, key, values) => views.text(language, key, values)),
           settle,
         },

@@ -2,8 +2,7 @@
 // the pure checks behind the inbound updates' validators. A refused message is never lost: the
 // intake moves it to the campaign's holding pen with the refusal as its reason. The sender check is
 // what keeps a forged In-Reply-To or a guessed token from reaching a case: only the vendor's own
-// addresses (or their domains) may reply, or in the case's thread an address an officer changed away,
-// and a bounce must concern an address we wrote to. Mail from
+// addresses (or their domains) may reply, and a bounce must concern an address we wrote to. Mail from
 // a domain under a vendor's is held for an officer with its own reason (see `checkRecordInbound`).
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
 import type { Contact, InboundMessage, Vendor } from './types';
@@ -120,7 +119,7 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   checkEmail('the sender', input.from);
   // An officer assigning held mail vouches for the sender (a vendor's lawyer, a personal address).
   const vouched = input.matchedBy === 'officer' && input.assignedBy !== undefined;
-  if (!vouched && !isVendorAddress(vendor, input.from) && !isFormerContact(view, input)) {
+  if (!vouched && !isVendorAddress(vendor, input.from)) {
     // Said apart, so the officer knows the likely case (the holding pen proposes it) and what to check.
     if (vendorAddressDistance(vendor, input.from) !== undefined) {
       throw refusal(
@@ -132,18 +131,6 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
     throw refusal('sender-not-vendor', { from: input.from, vendor: vendor.name }, `the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
   }
   if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);
-}
-
-/**
- * A reply from an address an officer changed away (`formerContacts`), in this engagement's own thread
- * or to its reply token: the vendor's, as it was when the engagement wrote to it. That very address
- * only, not its domain (the vendor may have left it), and not by the subject alone, which names a
- * campaign: the intake weighs the campaign's vendors by their present contacts (`vendorsOfSender`).
- */
-export function isFormerContact(view: Pick<InboxView, 'formerContacts'>, input: Pick<RecordInboundInput, 'from' | 'matchedBy'>): boolean {
-  if (input.matchedBy !== 'thread' && input.matchedBy !== 'token') return false;
-  const from = String(input.from).trim().toLowerCase();
-  return (view.formerContacts ?? []).some((e) => e.trim().toLowerCase() === from);
 }
 
 /**

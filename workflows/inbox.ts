@@ -4,7 +4,6 @@
 // the open letter moves the engagement to `reply-received` (its reminders wait); an auto-reply is
 // only noted; a bounce is a delivery failure the officer is told about, as a refused address is.
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput, RecordInboundResult } from './messages';
-import { isFormerContact } from './inbox-rules';
 import { MESSAGE_KINDS, type InboundMessage, type MessageKind, type OfficerNotice, type Question } from './types';
 
 type Log = (by: string, what: string, detail?: string) => void;
@@ -46,7 +45,6 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
     ...(input.noteCodes?.length ? { noteCodes: input.noteCodes } : {}),
     review: input.kind === 'reply' ? 'to-review' : 'noted',
     ...(input.assignedBy ? { assignedBy: input.assignedBy } : {}),
-    ...(fromFormerContact(state, input) ? { fromFormerContact: true as const } : {}),
   };
   inbox.push(message);
   const who = input.assignedBy ?? ENGINE;
@@ -79,12 +77,6 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
   if (state.stage === 'awaiting-response' || state.stage === 'sending-letter') state.stage = 'reply-received';
   log(who, 'reply received, to review', `${message.from}: ${message.subject}${message.documents.length ? ` (${message.documents.length} document(s))` : ''}`);
   return { result: { messageId: message.messageId, effect: 'to-review' } };
-}
-
-/** Taken only because the address was the vendor's once (see `isFormerContact`): the record says so, not the current contacts. */
-function fromFormerContact(state: EngagementStatus, input: RecordInboundInput): boolean {
-  const from = input.from.trim().toLowerCase();
-  return input.kind !== 'bounce' && isFormerContact(state, input) && !(state.contacts ?? []).some((c) => c.email.trim().toLowerCase() === from);
 }
 
 /** The kind of message the engagement sent as `step`, from its timeline (`open-letter sent`, detail `letter …`). */

@@ -460,8 +460,6 @@ export interface InboundMessage {
   reviewedBy?: string;
   reviewNote?: string;
   assignedBy?: string;
-  /** Sent from an address an officer had changed away (formerContacts), which the engagement took in its own thread. */
-  fromFormerContact?: true;
 }
 
 /**

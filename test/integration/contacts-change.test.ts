@@ -100,39 +100,6 @@ describe('changing the contacts of an open engagement', () => {
     );
   });
 
-  it('takes a reply in the case’s thread from the address an officer replaced as the vendor’s, marked as from a former contact', { timeout: 120_000 }, async () => {
-    const policy = fastPolicy({ responseDue: '10 minutes', reminderCadence: ['10 minutes'], finalNoticeAfter: '10 minutes' });
-    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    const campaignId = env.uniqueId('contacts-former');
-    const e = await startEngagement(env, engagementInput(campaignId, 'zoom', policy));
-    const ref = { campaignId, vendorId: 'zoom' };
-    await e.waitForStatus((s) => s.stage === 'awaiting-response');
-    await dossier.changeContacts(ref, { by: officer, mode: 'replace', contacts: [{ name: 'Data Protection Officer', email: 'dpo@lawfirm.test' }], reason: 'Write to the DPO from now on.' });
-    // The privacy team, which the letter went to, answers it: as the intake offers a message named by its thread.
-    const messageId = `<former-${randomUUID()}@zoom.test>`;
-    const reply: RecordInboundInput = {
-      messageId,
-      from: 'privacy@zoom.test',
-      subject: `Re: [${e.input.campaign.reference}] Open letter`,
-      receivedAt: new Date().toISOString(),
-      kind: 'reply',
-      matchedBy: 'thread',
-      answersStep: 'letter',
-      text: 'Our response is attached.',
-      documents: [],
-      notes: [],
-    };
-    // By its subject alone it is still held: the subject names the campaign, not this case.
-    await expect(e.handle.executeUpdate(recordInboundUpdate, { args: [{ ...reply, messageId: `<s-${messageId.slice(1)}`, matchedBy: 'subject', answersStep: undefined }] })).rejects.toThrow();
-    const recorded = await e.handle.executeUpdate(recordInboundUpdate, { args: [reply], updateId: messageId });
-    expect(recorded).toEqual({ messageId, effect: 'to-review' });
-    const status = await e.status();
-    expect(status.stage).toBe('reply-received');
-    expect(status.inbox).toEqual([expect.objectContaining({ messageId, from: 'privacy@zoom.test', fromFormerContact: true, review: 'to-review' })]);
-    await dossier.withdraw(ref, { by: officer, reason: 'test over' });
-    await e.handle.result();
-  });
-
   /** A relay's report that the open letter did not reach `recipient`, as the intake records it. */
   const letterBounce = (recipient: string): { args: [RecordInboundInput]; updateId: string } => {
     const messageId = `<bounce-${randomUUID()}@mx.test>`;

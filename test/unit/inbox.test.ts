@@ -165,32 +165,6 @@ describe('what the inbox refuses (the message then waits in the holding pen)', (
     expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'legal@eu.zoom.test', matchedBy: 'officer', assignedBy: 'Marie Leclerc' }))).not.toThrow();
   });
 
-  it('takes a reply from an address an officer changed away, in the case’s thread or to its reply token, that very address only, and marks it so', () => {
-    // The officer replaced privacy@zoom.test by the vendor's DPO at a law firm; the privacy team answers the letter it received.
-    const dpo = { name: 'DPO', email: 'dpo@lawfirm.test' };
-    const replaced = testVendor('zoom', { contacts: [dpo] });
-    const state = engagement({ contacts: [dpo], formerContacts: ['privacy@zoom.test'] });
-    for (const matchedBy of ['thread', 'token'] as const) {
-      expect(() => checkRecordInbound(state, replaced, reply({ from: 'Privacy@Zoom.test', matchedBy })), matchedBy).not.toThrow();
-    }
-    // A subject names the campaign, not the case; a colleague at the former domain is not the address written to.
-    expect(() => checkRecordInbound(state, replaced, reply({ from: 'privacy@zoom.test', matchedBy: 'subject' }))).toThrow(/the sender privacy@zoom\.test is not an address of Vendor zoom/);
-    expect(() => checkRecordInbound(state, replaced, reply({ from: 'legal@zoom.test' }))).toThrow(/the sender legal@zoom\.test is not an address of Vendor zoom/);
-    // Before the change, or on another engagement, the address is nobody's to this vendor.
-    expect(() => checkRecordInbound(engagement({ contacts: [dpo] }), replaced, reply({ from: 'privacy@zoom.test' }))).toThrow(/is not an address of Vendor zoom/);
-
-    recordInbound(state, reply({ from: 'Privacy@Zoom.test' }), now, log);
-    expect(state.inbox?.[0]).toMatchObject({ from: 'Privacy@Zoom.test', review: 'to-review', fromFormerContact: true });
-    expect(state.stage).toBe('reply-received');
-    // An address changed away and added back is a present contact again: nothing to mark.
-    const back = engagement({ contacts: [dpo, { name: 'Privacy', email: 'privacy@zoom.test' }], formerContacts: ['privacy@zoom.test'] });
-    recordInbound(back, reply(), now, log);
-    expect(back.inbox?.[0].fromFormerContact).toBeUndefined();
-    const ours = engagement();
-    recordInbound(ours, reply(), now, log);
-    expect(ours.inbox?.[0].fromFormerContact).toBeUndefined();
-  });
-
   it('takes a contact at a public mail service as that very address, not its domain, which is everyone’s', () => {
     // Houseparty's founder wrote from a free account: another account there is a stranger's, forged In-Reply-To or not.
     const founder = testVendor('houseparty', { contacts: [{ name: 'Founder', email: 'Founder.Houseparty@Gmail.com' }, { name: 'Office', email: 'office@houseparty.test' }] });

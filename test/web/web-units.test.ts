@@ -4411,30 +4411,6 @@ describe('who acted, on a French page', () => {
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
     expect(text).not.toMatch(/signed in|, CLI\)/);
   });
-
-  it('says on a received message’s page that it came from an address an officer changed away, in both languages, and nothing of it for a present contact’s', async () => {
-    const message = {
-      messageId: '<f@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
-      kind: 'reply', matchedBy: 'thread', text: 'Attached.', documents: [], notes: [], review: 'to-review', fromFormerContact: true,
-    };
-    const engagement = (m: object) => ({
-      workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
-      timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [m],
-    });
-    const shown = async (m: object, language: 'en' | 'fr') => {
-      const session = { id: 'f'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-      const response = await appShowing(engagement(m), 'UTC').request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(message.messageId)}`, {
-        headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` },
-      });
-      return visibleText(await response.text());
-    };
-    expect(await shown(message, 'en')).toContain('Former contactThis address was one of the vendor’s contacts until an officer changed them. The message answered this case’s own mail, so it was recorded as the vendor’s.');
-    expect(await shown(message, 'fr')).toContain(
-      'Ancien contactCette adresse figurait parmi les contacts de l’entreprise jusqu’à ce qu’un agent les modifie. Le message répondait au courrier de ce dossier\u00a0: il a été consigné comme venant de l’entreprise.',
-    );
-    const { fromFormerContact: _former, ...present } = message;
-    expect(await shown(present, 'en')).not.toContain('Former contact');
-  });
 });
 
 describe('a sentence that writes “<” on a page', () => {
