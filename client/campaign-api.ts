@@ -163,8 +163,7 @@ export class CampaignClient {
   /** `timeoutMs` bounds the query's RPCs: past it, the call fails instead of waiting on the server's deadline. */
   status(campaignId: string, options: { timeoutMs?: number } = {}): Promise<CampaignStatus> {
     const query = () => this.handle(campaignId).query(campaignStatusQuery);
-    const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
-    return this.call(campaignId, bounded, 'query');
+    return this.call(campaignId, this.bounded(query, options.timeoutMs), 'query');
   }
 
   /**
@@ -190,8 +189,7 @@ export class CampaignClient {
       const [found, named] = await Promise.all([board(), title()]);
       return named ? { ...found, title: named } : found;
     };
-    const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
-    return this.call(campaignId, bounded, 'query');
+    return this.call(campaignId, this.bounded(query, options.timeoutMs), 'query');
   }
 
   /**
@@ -209,8 +207,7 @@ export class CampaignClient {
           if (err instanceof QueryNotRegisteredError) return undefined;
           throw err;
         });
-    const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
-    return this.call(campaignId, bounded, 'query');
+    return this.call(campaignId, this.bounded(query, options.timeoutMs), 'query');
   }
 
   /**
@@ -520,6 +517,13 @@ export class CampaignClient {
 
   handle(campaignId: string): WorkflowHandle<typeof campaign> {
     return this.client.workflow.getHandle(campaignWorkflowId(campaignId));
+  }
+
+  // One deadline for the whole call, fixed before the first asking: withWorker may ask twice.
+  private bounded<T>(query: () => Promise<T>, timeoutMs: number | undefined): () => Promise<T> {
+    if (timeoutMs === undefined) return query;
+    const deadline = Date.now() + timeoutMs;
+    return () => this.client.withDeadline(deadline, query);
   }
 
   private async call<T>(campaignId: string, fn: () => Promise<T>, needs: 'query' | 'update' | 'nothing' = 'update'): Promise<T> {

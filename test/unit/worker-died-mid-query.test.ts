@@ -17,13 +17,15 @@ function noRecentPoller(): ServiceError {
 }
 
 /** A client whose queue has a poller, and whose first `failures` queries meet the dead sticky queue. */
-function clientWithDeadStickyWorker(failures: number, answer: unknown): { client: Client; queries: () => number } {
+function clientWithDeadStickyWorker(failures: number, answer: unknown): { client: Client; queries: () => number; deadlines: number[] } {
   let queries = 0;
+  const deadlines: number[] = [];
   const handle = {
     describe: async () => ({ status: { name: 'RUNNING' }, taskQueue: 'dossier' }),
     query: async () => {
       queries++;
-      if (queries <= failures) throw noRecentPoller();
+      // The server answers so only after holding the query a while.
+      if (queries <= failures) throw await new Promise((r) => setTimeout(() => r(noRecentPoller()), 15));
       return answer;
     },
   };
@@ -31,8 +33,12 @@ function clientWithDeadStickyWorker(failures: number, answer: unknown): { client
     options: { namespace: 'default' },
     workflow: { getHandle: () => handle },
     workflowService: { describeTaskQueue: async () => ({ pollers: [{ identity: '2@host-a' }] }) },
+    withDeadline: async <T>(deadline: number, fn: () => Promise<T>) => {
+      deadlines.push(deadline);
+      return fn();
+    },
   } as unknown as Client;
-  return { client, queries: () => queries };
+  return { client, queries: () => queries, deadlines };
 }
 
 describe('a query that meets the queue of a worker that just died', () => {
@@ -58,5 +64,18 @@ describe('a query that meets the queue of a worker that just died', () => {
     expect((err as DossierClientError).code).toBe(ClientErrorCode.NoWorker);
     expect((err as Error).message).toContain('no worker is polling task queue "dossier"');
     expect(queries()).toBe(2);
+  });
+
+  it('keeps the caller’s bound for the whole call: the second asking has the first one’s deadline', async () => {
+    const { client, queries, deadlines } = clientWithDeadStickyWorker(1, { phase: 'approving' });
+    const campaigns = new CampaignClient(client, { taskQueue: 'dossier', address: 'test' });
+    const before = Date.now();
+    await campaigns.status('vc', { timeoutMs: 2_000 });
+    await new Promise((r) => setTimeout(r, 20));
+    await campaigns.vendorsNearSender('vc', 'dpo@zoom.test', { timeoutMs: 2_000 });
+    expect(queries()).toBe(3);
+    expect(deadlines).toHaveLength(3);
+    expect(deadlines[1]).toBe(deadlines[0]);
+    expect(deadlines[0]).toBeLessThanOrEqual(before + 2_000 + 5);
   });
 });
