@@ -219,7 +219,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   app.get('/campaigns/new', async (c) => {
     allowed(c, 'steer-campaigns');
     const refused = await deps.takeRefused(c);
-    return c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title'), problems: refused?.extra?.problems }), refused?.status ?? 200);
+    const confirm = refused?.extra?.confirm as { file: string } | undefined;
+    return c.html(
+      page(c, 'campaign-new', {
+        title: title(c, 'campaign-new.title'),
+        problems: refused?.extra?.problems,
+        confirm: confirm && { ...confirm, error: { text: title(c, 'campaign-new.confirm-required', { file: confirm.file }) } },
+      }),
+      refused?.status ?? 200,
+    );
   });
 
   app.post('/campaigns', async (c) => {
@@ -245,14 +253,32 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           }),
         },
       });
-    if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400, { worded: true });
-    if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
+    // A file checked but not yet confirmed comes back as its text, kept in the form (a file input cannot be given one).
+    const body = c.get('body');
+    const keptText = typeof body.campaignText === 'string' && body.campaignText ? body.campaignText : undefined;
+    const chosen = file instanceof File && file.size > 0 ? file : undefined;
+    if (!chosen && keptText === undefined) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400, { worded: true });
+    const fileName = chosen ? chosen.name || 'campaign.yaml' : typeof body.campaignFileName === 'string' && body.campaignFileName ? body.campaignFileName : 'campaign.yaml';
+    if ((chosen?.size ?? Buffer.byteLength(keptText!)) > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
+    // One kind of line end: a browser sends a kept text back with CRLF, which must not make it another file.
+    const text = (chosen ? await chosen.text() : keptText!).replace(/\r\n?/g, '\n');
     let input;
     try {
-      input = parseCampaignYaml(await file.text(), file.name || 'campaign.yaml');
+      input = parseCampaignYaml(text, fileName);
     } catch (err) {
       if (err instanceof CampaignFileError) return show(err.problems, 422);
       throw err;
+    }
+    // Starting sends the open letters at once, for good: only with the confirmation ticked. The form
+    // that names how many companies they go to names them for one file (its digest): another file
+    // sent with it is checked and asked again, so what was confirmed is what goes out.
+    const digest = createHash('sha256').update(text).digest('hex');
+    const confirmedFor = typeof body.confirms === 'string' ? body.confirms : undefined;
+    if (body.confirm !== 'yes' || (confirmedFor !== undefined && confirmedFor !== digest)) {
+      return deps.refusedThen(c, '/campaigns/new', {
+        status: 422,
+        extra: { confirm: { file: fileName, text, digest, count: input.vendors.length, vendors: input.vendors.map((v) => v.name).join(title(c, 'punctuation.list')) } },
+      });
     }
     try {
       await (await deps.campaigns()).start(input, { by: actorName(user) });
@@ -522,6 +548,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // A day typed in a form is a day in the campaign's zone, as the page shows its dates.
     const form = new FormReader(values, await dossier.campaignTimeZone(ref));
     const once = submittedOnce(action, values, user, deps.config.sessionSecret);
+    // Withdrawing and concluding end the case for good: each is sent only with its form's confirmation
+    // ticked (WCAG 3.3.4), checked here so that a POST without it changes nothing, whatever sent it.
+    const confirmed = (key: string) => {
+      if (values.confirm !== 'yes') form.errors.confirm = { key };
+    };
     // Where a refusal is shown: the field its words name, else the one the officer most likely has to change.
     const main: Record<string, FieldPlacement> = {
       respond: ['summary', [/receiv/i, 'receivedAt'], [/attach/i, 'attachments']],
@@ -624,12 +655,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
               return [p, { assessment: { en: form.text(`assessment-${p}`, { optional: true }), fr: form.text(`assessment-${p}-fr`, { optional: true }) }, goodPractices }];
             }),
           ) as Findings;
+          confirmed('engagement.confirm-conclude-required');
           form.done();
           await dossier.conclude(ref, { by, findings }, once);
           break;
         }
         case 'withdraw': {
           const input = { by, reason: form.text('reason') };
+          confirmed('engagement.confirm-withdraw-required');
           form.done();
           await dossier.withdraw(ref, input, once);
           break;
@@ -1649,6 +1682,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             const reason = { en: form.text(`open-${e.vendorId}-reason-en`, { optional: true }), fr: form.text(`open-${e.vendorId}-reason-fr`, { optional: true }) };
             return { vendorId: e.vendorId, action: action as OpenCaseAction, reason };
           });
+        // Each case closed or left out ends for good with this version: sent only with the form's
+        // confirmation ticked, the refusal naming the cases it would end.
+        if (openCases.length && values['confirm-open-cases'] !== 'yes') {
+          const ending = openCases.map((d) => status.engagements.find((e) => e.vendorId === d.vendorId)!.vendorName);
+          form.errors['confirm-open-cases'] = { key: 'statement.confirm-open-cases-required', values: { vendors: ending.join(views.text(c.get('language'), 'punctuation.list')) } };
+        }
         // Submitting unchanged a version a co-signatory sent back is asked to be confirmed (the
         // campaign refuses it otherwise): the refusal goes by the form's checkbox.
         const confirmsUnchanged = values['confirm-unchanged'] === 'yes';

@@ -163,6 +163,8 @@ describe('the conclusion’s findings, in English and French, by keyboard', () =
     await page.keyboard.type('Strong encryption.');
     await tabTo('#assessment-security-fr');
     await page.keyboard.type('Chiffrement fort <img src=x>.');
+    await tabTo('#conclude-confirm');
+    await page.keyboard.press('Space');
     await tabTo('#conclude button[type=submit]');
     await enterToNewPage();
     const field = await focused();

@@ -3642,7 +3642,7 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
   it('ties the refusal to the French good practices of that principle, not to the whole form', async () => {
     const form = everyPrincipleMet();
     Object.assign(form, { 'practices-security': 'Encrypts recordings.\nAudits yearly.', 'practices-security-fr': 'Chiffre les enregistrements.\nAudite <script> chaque année.' });
-    const response = await post('conclude', form, 'en');
+    const response = await post('conclude', { ...form, confirm: 'yes' }, 'en');
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toMatch(/<textarea id="practices-security-fr" name="practices-security-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="practices-security-fr-error">/);
@@ -3654,7 +3654,7 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
   it('ties an assessment left blank in both languages to both its fields, in the reader’s language', async () => {
     const form = everyPrincipleMet();
     Object.assign(form, { 'assessment-security': ' ', 'assessment-security-fr': '' });
-    const response = await post('conclude', form, 'fr');
+    const response = await post('conclude', { ...form, confirm: 'yes' }, 'fr');
     expect(response.status).toBe(422);
     const html = await response.text();
     const sentence = 'Remplissez l’évaluation du principe «\u202fSécurité\u202f» en anglais ou l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: ce texte ne peut pas être vide dans les deux langues.';
@@ -3671,7 +3671,7 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     const blank = ['privacy-by-design', 'transparency', 'end-user-control'] as const;
     for (const p of blank) Object.assign(form, { [`assessment-${p}`]: '', [`assessment-${p}-fr`]: '' });
     Object.assign(form, { 'practices-security': 'Encrypts recordings.' });
-    const response = await post('conclude', form, 'en');
+    const response = await post('conclude', { ...form, confirm: 'yes' }, 'en');
     expect(response.status).toBe(422);
     const html = await response.text();
     for (const p of blank) {
@@ -4199,7 +4199,7 @@ describe('a refusal Dossier’s own code words, on a French page', () => {
   });
 
   it('names the stage of a closed case in French when the workflow refuses a change', async () => {
-    const response = await post('withdraw', { reason: 'Le fournisseur a cessé son activité' });
+    const response = await post('withdraw', { reason: 'Le fournisseur a cessé son activité', confirm: 'yes' });
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('Ce dossier est à l’étape «\u202fclos, sans réponse\u202f»\u00a0: il n’accepte plus aucune modification.</p>');
@@ -5816,5 +5816,201 @@ describe('a refused form, followed by a reload', () => {
     // Another session (a copy of the first cookie, before the page took the form) does not read it.
     const other = `__Host-dossier_session=${new CookieSealer(secret).seal({ ...ivy, id: 'o'.repeat(32), refusedForms: [] })}`;
     expect(await (await app.request('/campaigns/vc/statement', { headers: { cookie: other } })).text()).not.toContain('A comment typed at length');
+  });
+});
+
+describe('withdrawing or concluding an engagement, confirmed first', () => {
+  const calls: { withdraw: unknown[]; conclude: unknown[] } = { withdraw: [], conclude: [] };
+  const { post } = engagementForms('awaiting-response', {
+    withdraw: (async (_ref: unknown, input: unknown) => {
+      calls.withdraw.push(input);
+      return {};
+    }) as never,
+    conclude: (async (_ref: unknown, input: unknown) => {
+      calls.conclude.push(input);
+      return {};
+    }) as never,
+  });
+  const findings = (): Record<string, string> => Object.fromEntries(PRINCIPLES.flatMap((p) => [[`assessment-${p}`, 'Met.'], [`assessment-${p}-fr`, 'Respecté.']]));
+
+  it('withdraws nothing without the confirmation, says why by the box, focused, and keeps the reason typed, in English and French', async () => {
+    for (const [language, sentence] of [
+      ['en', 'Withdrawing ends this engagement for good: tick the confirmation to withdraw it.'],
+      ['fr', 'Retirer le dossier y met fin pour de bon\u00a0: cochez la confirmation pour le retirer.'],
+    ] as const) {
+      calls.withdraw.length = 0;
+      const response = await post('withdraw', { reason: 'The vendor left the market' }, language);
+      expect(response.status, language).toBe(422);
+      expect(calls.withdraw, language).toEqual([]);
+      const html = await response.text();
+      expect(html, language).toContain(`<p class="error" id="withdraw-confirm-error" role="alert" tabindex="-1">${sentence}</p>`);
+      expect(html, language).toMatch(/<input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required aria-invalid="true" autofocus aria-describedby="withdraw-confirm-error">/);
+      expect(html, language).toContain('value="The vendor left the market"');
+    }
+  });
+
+  it('says on the withdrawal form what withdrawing does and that it cannot be undone, in English and French', async () => {
+    const en = visibleText(await (await post('withdraw', { reason: '' }, 'en')).text());
+    expect(en).toContain('I understand that the engagement with Zoom then ends as withdrawn, for good: it takes no more responses or requests, and this cannot be undone.');
+    const fr = visibleText(await (await post('withdraw', { reason: '' }, 'fr')).text());
+    expect(fr).toContain('Je comprends que le dossier de Zoom prend alors fin, retiré, pour de bon\u00a0: il n’accepte plus ni réponse ni demande, et c’est irréversible.');
+  });
+
+  it('withdraws once the confirmation is ticked', async () => {
+    calls.withdraw.length = 0;
+    const response = await post('withdraw', { reason: 'The vendor left the market', confirm: 'yes' }, 'en');
+    expect(response.status).toBe(303);
+    expect(calls.withdraw).toEqual([{ by: 'Owen (owen, signed in)', reason: 'The vendor left the market' }]);
+  });
+
+  it('concludes nothing without the confirmation, says why by the box and keeps the findings typed, in English and French', async () => {
+    for (const [language, sentence, label] of [
+      ['en', 'Concluding ends this engagement for good: tick the confirmation to conclude it.', 'I understand that the engagement with Zoom then ends, concluded with these findings, for good'],
+      ['fr', 'Conclure le dossier y met fin pour de bon\u00a0: cochez la confirmation pour le conclure.', 'Je comprends que le dossier de Zoom prend alors fin, conclu avec ces constatations, pour de bon\u00a0:'],
+    ] as const) {
+      calls.conclude.length = 0;
+      const response = await post('conclude', { ...findings(), 'practices-security': 'Encrypts recordings.' }, language);
+      expect(response.status, language).toBe(422);
+      expect(calls.conclude, language).toEqual([]);
+      const html = await response.text();
+      expect(html, language).toContain(`<p class="error" id="conclude-confirm-error" role="alert" tabindex="-1">${sentence}</p>`);
+      expect(html, language).toMatch(/<input type="checkbox" id="conclude-confirm" name="confirm" value="yes" required aria-invalid="true" autofocus aria-describedby="conclude-confirm-error">/);
+      expect(visibleText(html), language).toContain(label);
+      expect(html, language).toContain('<textarea id="practices-security" name="practices-security" lang="en">Encrypts recordings.</textarea>');
+    }
+  });
+
+  it('concludes once the confirmation is ticked', async () => {
+    calls.conclude.length = 0;
+    const response = await post('conclude', { ...findings(), confirm: 'yes' }, 'en');
+    expect(response.status).toBe(303);
+    expect(calls.conclude).toHaveLength(1);
+  });
+});
+
+describe('closing or leaving out open engagements as the next version is submitted, confirmed first', () => {
+  const by = 'Léa';
+  const openOnes = () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.addEngagement(testVendor('cisco'), false);
+    kase.edit({ by, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    const sent: unknown[] = [];
+    const post = leadStatementForms(kase, {
+      draftStatement: (async (_campaign: string, _by: string, openCases: never) => {
+        sent.push(openCases);
+        return kase.status();
+      }) as never,
+    });
+    return { kase, post, sent };
+  };
+  const decisions = {
+    'open-zoom-action': 'close',
+    'open-zoom-reason-en': 'No answer after two reminders.',
+    'open-zoom-reason-fr': 'Aucune réponse après deux rappels.',
+    'open-cisco-action': 'exclude',
+    'open-cisco-reason-en': 'Out of scope.',
+    'open-cisco-reason-fr': 'Hors du champ.',
+  };
+
+  it('ends no engagement without the confirmation, names those it would end and keeps what was typed, in English and French', async () => {
+    for (const [language, sentence] of [
+      ['en', 'Submitting this version ends these engagements for good: Vendor zoom; Vendor cisco. Tick the confirmation to submit it.'],
+      ['fr', 'Soumettre cette version met fin pour de bon à ces dossiers\u00a0: Vendor zoom\u202f; Vendor cisco. Cochez la confirmation pour la soumettre.'],
+    ] as const) {
+      const { post, sent } = openOnes();
+      const response = await post('draft', decisions, language);
+      expect(response.status, language).toBe(422);
+      expect(sent, language).toEqual([]);
+      const html = await response.text();
+      expect(html, language).toContain(`<p class="error" id="draft-confirm-open-cases-error" role="alert" tabindex="-1">${sentence}</p>`);
+      expect(html, language).toMatch(/<input type="checkbox" id="draft-confirm-open-cases" name="confirm-open-cases" value="yes" aria-invalid="true" autofocus aria-describedby="draft-confirm-open-cases-error">/);
+      expect(html, language).toContain('<option value="close" selected>');
+      expect(html, language).toContain('<option value="exclude" selected>');
+      expect(html, language).toContain('>No answer after two reminders.</textarea>');
+    }
+  });
+
+  it('says by the open engagements what closing or leaving one out does and that it cannot be undone', async () => {
+    const { post } = openOnes();
+    const html = await (await post('draft', decisions)).text();
+    expect(visibleText(html)).toContain('I understand that each engagement I close or leave out above ends for good when this version is submitted: it takes no more responses or requests, and this cannot be undone.');
+  });
+
+  it('sends the decisions once the confirmation is ticked', async () => {
+    const { post, sent } = openOnes();
+    const response = await post('draft', { ...decisions, 'confirm-open-cases': 'yes' });
+    expect(response.status).toBe(303);
+    expect(sent).toEqual([
+      [
+        { vendorId: 'zoom', action: 'close', reason: { en: 'No answer after two reminders.', fr: 'Aucune réponse après deux rappels.' } },
+        { vendorId: 'cisco', action: 'exclude', reason: { en: 'Out of scope.', fr: 'Hors du champ.' } },
+      ],
+    ]);
+  });
+});
+
+describe('starting a campaign from its file, confirmed first', () => {
+  const started: unknown[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ start: async (input: unknown) => void started.push(input) }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookieIn = (language: string) =>
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'u'.repeat(32), csrf: 'tok', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + FILE_SESSION_MS })}`;
+  const yaml = readFileSync(join(__dirname, '..', 'fixtures', 'cli', 'campaign.yaml'), 'utf8');
+  const send = (fields: Record<string, string>, file?: string, language = 'en') => {
+    const body = new FormData();
+    body.set('_csrf', 'tok');
+    for (const [k, v] of Object.entries(fields)) body.set(k, v);
+    if (file !== undefined) body.set('campaignFile', new File([file], 'campaign.yaml', { type: 'text/yaml' }));
+    return app.request('/campaigns', { method: 'POST', headers: { cookie: cookieIn(language) }, body });
+  };
+  const hidden = (html: string, name: string) => {
+    const value = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html)?.[1];
+    return value?.replace(/&#x([0-9A-F]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16))).replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;|&#39;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`');
+  };
+
+  it('starts nothing on a file that checks out but is not confirmed, and asks, naming the companies the letters go to, in English and French', async () => {
+    for (const [language, sentence, label] of [
+      ['en', 'The file “campaign.yaml” checks out. Starting it sends the open letters now: tick the confirmation to send them.', 'I understand the open letters go to 3 companies now (Zoom; Cisco; Houseparty); this cannot be undone.'],
+      ['fr', 'Le fichier «\u202fcampaign.yaml\u202f» est vérifié. Le lancer envoie maintenant les lettres ouvertes\u00a0: cochez la confirmation pour les envoyer.', 'Je comprends que les lettres ouvertes partent maintenant à 3 entreprises (Zoom\u202f; Cisco\u202f; Houseparty)\u202f; c’est irréversible.'],
+    ] as const) {
+      started.length = 0;
+      const response = await send({}, yaml, language);
+      expect(response.status, language).toBe(422);
+      expect(started, language).toEqual([]);
+      const html = await response.text();
+      expect(html, language).toContain(`<p class="error" id="campaign-confirm-error" role="alert" tabindex="-1">${sentence}</p>`);
+      expect(html, language).toContain(`<label for="campaign-confirm">${label}</label>`);
+      expect(html, language).toMatch(/<input type="checkbox" id="campaign-confirm" name="confirm" value="yes" required aria-invalid="true" autofocus aria-describedby="campaign-confirm-error">/);
+      // The file is kept in the form: nothing to choose again.
+      expect(hidden(html, 'campaignText'), language).toBe(yaml);
+    }
+  });
+
+  it('starts the file kept in the form once confirmed, even sent back with CRLF line ends', async () => {
+    started.length = 0;
+    const html = await (await send({}, yaml)).text();
+    const kept = { campaignFileName: hidden(html, 'campaignFileName')!, campaignText: hidden(html, 'campaignText')!.replace(/\n/g, '\r\n'), confirms: hidden(html, 'confirms')! };
+    expect((await send(kept)).status).toBe(422);
+    expect(started).toEqual([]);
+    const response = await send({ ...kept, confirm: 'yes' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/campaigns/cli-test');
+    expect(started).toHaveLength(1);
+  });
+
+  it('asks again when another file comes with a confirmation given for the one kept', async () => {
+    started.length = 0;
+    const html = await (await send({}, yaml)).text();
+    const other = yaml.replace('name: Houseparty', 'name: Houseparty Inc');
+    const response = await send({ confirms: hidden(html, 'confirms')!, confirm: 'yes' }, other);
+    expect(response.status).toBe(422);
+    expect(started).toEqual([]);
+    expect(await response.text()).toContain('(Zoom; Cisco; Houseparty Inc)');
   });
 });

@@ -132,7 +132,13 @@ describe('the workspace', () => {
     expect(await problems.first().textContent()).toMatch(/line 27, column \d+: vendors\[0\]\.contacts\[0\]\.email/);
     await checkPage(page, 'campaign-new-problems');
 
+    // A file that checks out starts only once confirmed: the page names the companies the letters go to, and keeps the file.
     await page.setInputFiles('#campaignFile', campaignFile(campaignId));
+    await page.click('button[type=submit]:has-text("Check and start")');
+    expect(await textOf(page.locator('label[for=campaign-confirm]'))).toBe('I understand the open letters go to 3 companies now (Zoom; Cisco; Houseparty); this cannot be undone.');
+    expect(await page.locator('#campaign-confirm:focus').count()).toBe(1);
+    await checkPage(page, 'campaign-new-confirm');
+    await page.check('#campaign-confirm');
     await page.click('button[type=submit]:has-text("Check and start")');
     await page.waitForURL(`${url}/campaigns/${campaignId}`);
     await eventually(page, async () => (await page.locator('tbody tr').count()) === 3, 'three vendors on the board');
@@ -215,6 +221,7 @@ describe('the workspace', () => {
       await page.fill(`#assessment-${principle}`, `Zoom meets the ${principle} principle.`);
       await page.fill(`#assessment-${principle}-fr`, `Zoom respecte le principe ${principle}.`);
     }
+    await page.check('#conclude-confirm');
     await page.click('#conclude button[type=submit]');
     expect(await textOf(page.locator('.notice'))).toBe('The engagement is concluded.');
     expect(await textOf(page.locator('#stage'))).toBe('concluded');
@@ -362,6 +369,7 @@ describe('the joint statement in the workspace', () => {
     await lead.goto(`${url}/campaigns/${campaignId}/engagements/cisco`);
     await lead.click('summary:has-text("Withdraw the engagement")');
     await lead.fill('#withdraw-reason', 'Out of scope for this statement.');
+    await lead.check('#withdraw-confirm');
     await lead.click('#withdraw button[type=submit]');
     expect(await textOf(lead.locator('.notice'))).toBe('The engagement is withdrawn.');
     // Houseparty is still open; the lead writes the public text in both languages, then submits
@@ -405,11 +413,15 @@ describe('the joint statement in the workspace', () => {
     // An open case settled without its French reason: the workflow's refusal shows next to the form.
     await lead.selectOption('#open-houseparty-action', 'close');
     await lead.fill('#open-houseparty-reason-en', 'Houseparty never answered the letter.');
+    await lead.check('#draft-confirm-open-cases');
     await lead.click('#draft button[type=submit]');
     expect(await textOf(lead.locator('#draft-draft-error'))).toMatch(/houseparty/i);
     expect(await lead.locator('#open-houseparty-reason-en').inputValue()).toBe('Houseparty never answered the letter.');
     await checkPage(lead, 'statement-open-cases-refused');
     await lead.fill('#open-houseparty-reason-fr', 'Houseparty n’a jamais répondu à la lettre.');
+    // A refused form asks the confirmation again, as the approval's does.
+    expect(await lead.isChecked('#draft-confirm-open-cases')).toBe(false);
+    await lead.check('#draft-confirm-open-cases');
     await lead.click('#draft button[type=submit]');
     await eventually(lead, async () => (await lead.locator('#version').count()) === 1, 'the first draft');
     expect(await textOf(lead.locator('#version'))).toMatch(/^version 1/);
