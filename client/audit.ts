@@ -263,8 +263,8 @@ export function asDecidedByLead(rows: AuditEvent[], action: OpenCaseAction | und
  * The campaign's record of a vendor's contacts changed (`vendorContactsChanged`, which the engagement
  * sends while carrying out the officer's `changeContacts`) names neither the officer nor how the
  * contacts changed: the row takes both from that update's row in the engagement's history (read in a
- * campaign's export, the only one that holds the campaign's rows), the last one done before it, so it
- * reads as the engagement's own row does. Without one (that history no longer kept) it stays the
+ * campaign's export, the only one that holds the campaign's rows), the one done before it whose
+ * contacts it carries, so it reads as the engagement's own row does. Without one (that history no longer kept) it stays the
  * engagement's signal, with the contacts it carried.
  */
 function withContactChangers(events: AuditEvent[]): AuditEvent[] {
@@ -276,12 +276,23 @@ function withContactChangers(events: AuditEvent[]): AuditEvent[] {
   const taken = new Set<AuditEvent>();
   return events.map((row) => {
     if (row.kind !== 'signal' || row.action !== vendorContactsChangedSignal.name) return row;
-    const change = (changes.get(row.actor) ?? []).filter((c) => !taken.has(c) && c.at <= row.at).at(-1);
+    // Both of two changes made close together may be done before the campaign records the first
+    // signal: the change is the one whose contacts the signal carries, else the earliest left.
+    const candidates = (changes.get(row.actor) ?? []).filter((c) => !taken.has(c) && c.at <= row.at);
+    const change = candidates.find((c) => signalCarries(row, c)) ?? candidates[0];
     if (!change) return row;
     taken.add(change);
     const fields = [...(row.fields ?? []).filter((f) => f.name === 'vendorId'), ...(change.fields ?? [])];
     return { ...row, actor: change.actor, detail: detailOfFields(fields), fields };
   });
+}
+
+// A replacement leaves exactly the given contacts; an addition puts them after the present ones.
+function signalCarries(signal: AuditEvent, change: AuditEvent): boolean {
+  const value = (row: AuditEvent, name: string) => row.fields?.find((f) => f.name === name)?.value;
+  const [carried, given] = [value(signal, 'contacts'), value(change, 'contacts')];
+  if (typeof carried !== 'string' || typeof given !== 'string') return false;
+  return value(change, 'mode') === 'replace' ? carried === given : carried === given || carried.endsWith(` | ${given}`);
 }
 
 /** The lead's decisions on open engagements that a draft request's input (`DraftStatementInput`) records, in order. */
