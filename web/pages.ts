@@ -47,6 +47,7 @@ import {
   type Language,
   type RecordedText,
   type StatementDraft,
+  type StatementText,
   type VendorPublicText,
 } from '../workflows/types';
 import { can } from './access';
@@ -1268,8 +1269,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * Each vendor's public summary and demonstration observations as the lead last wrote them (the
    * lead's form only); when the form comes back refused, as the lead typed them, so no edit is lost.
    */
-  const summariesOf = async (campaignId: string, status: CampaignStatus, sent?: SubmittedForm) => {
-    const text = await (await deps.campaigns()).statementText(campaignId);
+  const summariesOf = (text: StatementText, status: CampaignStatus, sent?: SubmittedForm) => {
     const typed = sent?.action === 'summaries' ? sent.values : {};
     const both = (field: string, saved: { en: string; fr: string }) => ({ en: typed[`${field}-en`] ?? saved.en, fr: typed[`${field}-fr`] ?? saved.fr });
     return status.engagements.map((e) => ({
@@ -1332,6 +1332,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // Named by its draft's title; before the first draft, by the title its memo kept.
     const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
     const sent = formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined);
+    // The lead's text forms start from the text it saved, which runs ahead of the last version once it
+    // edits after drafting: started from the version, the next save would put the old text back.
+    const savedText = can(user.roles, 'steer-campaigns') && !status.published ? await (await deps.campaigns()).statementText(campaignId) : undefined;
     // The copies on file that are an earlier letter's, each with a form to put back the PDF the vendor received.
     const listed = can(user.roles, 'steer-campaigns')
       ? status.engagements.flatMap((e) => {
@@ -1404,7 +1407,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       ),
       myAuthority: myAnswer,
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
-      summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status, form) : [],
+      summaries: savedText ? summariesOf(savedText, status, form) : [],
+      savedText,
       openCases: status.engagements.filter((e) => e.state === 'in-progress').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       withFindings: status.engagements.filter((e) => e.outcome?.stage === 'concluded').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       canReadCases: can(user.roles, 'read-cases'),

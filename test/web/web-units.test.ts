@@ -1343,6 +1343,34 @@ describe('the lead’s edits saved after the version went out, on the statement 
   });
 });
 
+describe('the conclusions form on the statement page', () => {
+  const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+  const field = (html: string, id: string) => new RegExp(`<textarea id="${id}"[^>]*>([^<]*)</textarea>`).exec(html)?.[1];
+
+  it('shows the conclusions and lessons the lead saved before any version was drafted', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Done.', 'Twice.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }, '2026-11-24T11:00:00.000Z');
+    expect(kase.draft).toBeUndefined();
+    const html = await statementShownLive(kase)('en', lead);
+    expect(field(html, 'conclusions-en')).toBe('Done.\n\nTwice.');
+    expect(field(html, 'conclusions-fr')).toBe('Fait.');
+    expect(field(html, 'lessons-en')).toBe('Ask early.');
+    expect(field(html, 'lessons-fr')).toBe('Demander tôt.');
+  });
+
+  it('shows the text saved since version 1, not version 1’s, so the next save does not put the old text back', async () => {
+    const kase = housepartyClosedVersionOneOut();
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Revised.'], fr: ['Révisé.'] }, lessonsLearned: { en: ['Later.'], fr: ['Plus tard.'] } }, '2026-11-26T11:00:00.000Z');
+    expect(kase.draft!.version).toBe(1);
+    const html = await statementShownLive(kase)('fr', lead);
+    expect(field(html, 'conclusions-en')).toBe('Revised.');
+    expect(field(html, 'conclusions-fr')).toBe('Révisé.');
+    expect(field(html, 'lessons-en')).toBe('Later.');
+    expect(field(html, 'lessons-fr')).toBe('Plus tard.');
+  });
+});
+
 describe('the lead’s own approval, the last one, with edits saved after the version went out', () => {
   it('tells the lead, at the approve button, that its own edits are not in the version it publishes, in English and French', async () => {
     const kase = housepartyClosedVersionOneOut();
