@@ -59,6 +59,7 @@ import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
 import { stageAsDecided, vendorsShownAs } from '../workflows/campaign-rules';
+import { RESPONSE_STAGES } from '../workflows/engagement-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -694,10 +695,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const place = (status.inbox ?? []).findIndex((m) => m.messageId === c.req.query('id'));
     const message = status.inbox?.[place];
     if (!message) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
-    // Read here, settled there: the engagement page's forms for this reply (engagement.hbs, numbered by its place in the inbox).
+    // Read here, settled there: the engagement page's forms for this reply (engagement.hbs, numbered by
+    // its place in the inbox), named and reached as that page offers them: as the response only while
+    // it is owed, as answers only while questions are open.
+    const asResponse = RESPONSE_STAGES.includes(status.stage);
+    const asAnswers = status.openQuestions.length > 0;
+    const firstForm = asResponse ? 'confirm-response' : asAnswers ? 'confirm-answers' : 'dismiss-reply';
     const settle =
       message.review === 'to-review' && can(user.roles, 'act-on-engagements') && !FINAL_STAGES.includes(status.stage)
-        ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}#confirm-response-${place}`
+        ? {
+            href: `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}#${firstForm}-${place}`,
+            key: `mail.settle-link.${asResponse && asAnswers ? 'response-answers' : asResponse ? 'response' : asAnswers ? 'answers' : 'dismiss'}`,
+          }
         : undefined;
     return c.html(
       page(c, 'mail', {
@@ -2097,7 +2106,13 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     // Replies the intake recorded for an officer to take as the response or as answers, or to dismiss
     // (the CLI's confirm-reply and dismiss-reply); numbered by their place in the inbox, which only grows.
     repliesToReview: (status.inbox ?? [])
-      .map((m, n) => ({ ...m, n, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))
+      .map((m, n) => ({
+        ...m,
+        n,
+        href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`,
+        // Taken as the response only while it is owed (the workflow refuses it after); a refused one is shown again.
+        asResponse: RESPONSE_STAGES.includes(status.stage) || (m.messageId === replyRefused && sent?.values.as === 'response'),
+      }))
       .filter((m) => (act && m.review === 'to-review') || m.messageId === replyRefused),
     findings:
       status.findings &&
@@ -2110,11 +2125,12 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     principles: PRINCIPLES.map((p) => ({ principle: p })),
     results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
     // Every action is offered while the case is open; whether it is acceptable now is the
-    // workflow's answer, shown next to the field. Only forms with nothing to name are left out.
+    // workflow's answer, shown next to the field. Left out: forms with nothing to name, and the
+    // response's once it is recorded (the workflow's own stage rule, RESPONSE_STAGES).
     actions:
       act || refused
         ? {
-            respond: offered('respond'),
+            respond: offered('respond', RESPONSE_STAGES.includes(status.stage)),
             ask: offered('ask'),
             extend: offered('extend'),
             scheduleDemo: offered('schedule-demo'),

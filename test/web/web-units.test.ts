@@ -5385,7 +5385,7 @@ describe('a form refused because of the case’s stage', () => {
     });
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('<p class="error" id="respond-summary-error">A response cannot be recorded while the case is follow-up questions.</p>');
+    expect(html).toContain('<p class="error" id="respond-summary-error">A response cannot be recorded at the case’s current stage, “follow-up questions”.</p>');
     expect(html).not.toMatch(/id="respond-receivedAt"[^>]*aria-invalid/);
   });
 });
@@ -5406,11 +5406,66 @@ describe('a reply to review, read on its own page', () => {
   };
 
   it('leads an officer to the forms that settle it, on the engagement page', async () => {
-    expect(await shown(['officer'])).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, as answers, or dismiss it</a>');
+    expect(await shown(['officer'])).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, or dismiss it</a>');
   });
 
   it('offers an auditor, who may not act, no such link', async () => {
     expect(await shown(['auditor'])).not.toContain('#confirm-response-0');
+  });
+});
+
+describe('a reply to review after the response, on the engagement page and its own page', () => {
+  const reply = {
+    messageId: '<r3@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC] questions', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Our answers.', documents: [], notes: [], review: 'to-review',
+  };
+  const question = { id: 'q1', round: 1, text: 'How long are recordings kept?', dueDate: '2026-12-11T00:00:00.000Z' };
+  const statusAt = (stage: string, open: boolean) => ({
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage,
+    response: { receivedAt: '2026-11-20T10:00:00.000Z', summary: 'Our response.', attachments: [] },
+    timeline: [], openQuestions: open ? [question] : [], questions: [question], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [reply],
+  });
+  const read = async (status: object, path: string, language = 'en') => {
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language, user: { subject: 'x', name: 'X', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return (await appShowing(status, 'UTC').request(path, { headers: { cookie } })).text();
+  };
+  const mailPage = `/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(reply.messageId)}`;
+
+  it('offers neither to record the response nor to take the reply as the response once the response is recorded', async () => {
+    const html = await read(statusAt('follow-up', true), '/campaigns/vc/engagements/zoom');
+    expect(html).not.toContain('id="respond"');
+    expect(html).not.toContain('id="confirm-response-0"');
+    expect(html).toContain('id="confirm-answers-0"');
+    expect(html).toContain('id="dismiss-reply-0"');
+  });
+
+  it('still offers both while the response is awaited', async () => {
+    const html = await read({ ...statusAt('reply-received', false), response: undefined }, '/campaigns/vc/engagements/zoom');
+    expect(html).toContain('id="respond"');
+    expect(html).toContain('id="confirm-response-0"');
+  });
+
+  it('says on the reply’s page only what can be done with it, in English and French', async () => {
+    expect(await read(statusAt('follow-up', true), mailPage)).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-answers-0">Take it as answers, or dismiss it</a>');
+    expect(await read(statusAt('follow-up', true), mailPage, 'fr')).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-answers-0">Le consigner comme réponses aux questions, ou l’écarter</a>');
+    expect(await read(statusAt('responded', false), mailPage)).toContain('<a href="/campaigns/vc/engagements/zoom#dismiss-reply-0">Dismiss it</a>');
+    expect(await read(statusAt('responded', false), mailPage, 'fr')).toContain('<a href="/campaigns/vc/engagements/zoom#dismiss-reply-0">L’écarter</a>');
+    expect(await read({ ...statusAt('awaiting-response', false), response: undefined }, mailPage)).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, or dismiss it</a>');
+  });
+});
+
+describe('a refusal for the case’s stage, for every stage', () => {
+  it('names the stage apart from the sentence, so it reads whatever the stage, in English and French', () => {
+    const views = loadViews();
+    for (const code of ['respond-stage', 'ask-stage', 'schedule-stage', 'conclude-stage', 'correct-contact-stage', 'extend-stage']) {
+      for (const stage of ENGAGEMENT_STAGES) {
+        const en = views.text('en', `form-refusal.${code}`, { stage: views.text('en', `stage.${stage}`) });
+        const fr = views.text('fr', `form-refusal.${code}`, { stage: views.text('fr', `stage.${stage}`) });
+        expect(en, `${code} at ${stage}`).toContain(`“${views.text('en', `stage.${stage}`)}”`);
+        expect(en).not.toMatch(/while (the case|it) is/);
+        expect(fr, `${code} at ${stage}`).toContain(`«\u202f${views.text('fr', `stage.${stage}`)}\u202f»`);
+      }
+    }
   });
 });
 
