@@ -54,7 +54,7 @@ import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { authorityReading, AuthorityNames } from '../client/authority-names';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
-import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from './refusals';
+import { missingTextWords, refusalSentence, refusedFields, wordedRefusal, type RefusalWording } from './refusals';
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
@@ -132,9 +132,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * older worker, by its sentence (web/refusals.ts); otherwise as it came, marked as English on a page
    * in another language, so a screen reader reads it as English (partials/field-error.hbs).
    */
-  const refusalText = (message: string, language: Language, timeZone = 'UTC', refusal?: RefusalDetails): { text: string; lang?: string } => {
+  const refusalText = (message: string, language: Language, timeZone = 'UTC', refusal?: RefusalDetails, wording: RefusalWording = views): { text: string; lang?: string } => {
     const known = refusal ?? wordedRefusal(message);
-    const text = known && refusalSentence(known, language, timeZone, views);
+    const text = known && refusalSentence(known, language, timeZone, wording);
     return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 
@@ -145,15 +145,28 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   };
 
   /**
+   * A campaign's pages word its refusals and missing texts as a person reads them: each vendor by its
+   * name, where the workflow gives its id, and each text by the form it is written in, not the CLI's file.
+   */
+  const campaignWording = (status: Pick<CampaignStatus, 'engagements'>): RefusalWording => ({
+    text: (language, key, values) => views.text(language, key, values),
+    date: (value, language, timeZone) => views.date(value, language, timeZone),
+    dateTime: (value, language, timeZone) => views.dateTime(value, language, timeZone),
+    principle: (principle, language) => views.principle(principle, language),
+    page: { vendorName: (vendorId) => status.engagements.find((e) => e.vendorId === vendorId)?.vendorName ?? vendorId },
+  });
+
+  /**
    * The texts the next version still lacks, each in the page's language; a worker that lists them
    * only in English (an older release), or a text this release cannot name, as written, marked English.
    */
   const missingTextsView = (status: CampaignStatus, language: Language): { text: string; lang?: string }[] => {
+    const wording = campaignWording(status);
     const english = (text: string) => ({ text, ...(language !== 'en' ? { lang: 'en' } : {}) });
     const written = status.missingTexts ?? [];
     if (!status.missingTextList) return written.map(english);
     const listed = status.missingTextList.map((m, i) => {
-      const text = missingTextWords(m, language, views);
+      const text = missingTextWords(m, language, wording);
       return text !== undefined ? { text } : english(written[i] ?? m.field);
     });
     const more = (status.missingTextCount ?? listed.length) - listed.length;
@@ -165,7 +178,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * A form sent back: its values and errors under the action's name, so same-named fields of other
    * forms stay empty; a refusal is worded by `refusalText`.
    */
-  const formView = (form: SubmittedForm | undefined, language: Language, timeZone?: string) =>
+  const formView = (form: SubmittedForm | undefined, language: Language, timeZone?: string, wording: RefusalWording = views) =>
     form
       ? {
           form: { [form.action]: true },
@@ -174,7 +187,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             [form.action]: Object.fromEntries(
               Object.entries(form.errors).map(([field, e]) => [
                 field,
-                e.message !== undefined ? refusalText(e.message, language, timeZone, e.refusal) : { text: views.text(language, e.key!, e.values) },
+                e.message !== undefined ? refusalText(e.message, language, timeZone, e.refusal, wording) : { text: views.text(language, e.key!, e.values) },
               ]),
             ),
           },
@@ -1340,7 +1353,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     };
     // Named by its draft's title; before the first draft, by the title its memo kept.
     const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
-    const sent = formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined);
+    const sent = formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined, campaignWording(status));
     // The lead's text forms start from the text it saved, which runs ahead of the last version once it
     // edits after drafting: started from the version, the next save would put the old text back.
     const savedText = can(user.roles, 'steer-campaigns') && !status.published ? await (await deps.campaigns()).statementText(campaignId) : undefined;

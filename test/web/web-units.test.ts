@@ -1371,6 +1371,56 @@ describe('the conclusions form on the statement page', () => {
   });
 });
 
+describe('vendors and texts named on the statement page', () => {
+  const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+  const vendors = [testVendor('zoom', { name: 'Zoom' }), testVendor('houseparty', { name: 'Houseparty' }), testVendor('google', { name: 'Google' })];
+  const open = () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    for (const vendor of vendors) kase.addEngagement(vendor, false);
+    return kase;
+  };
+  const page = (kase: CampaignCase) =>
+    createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () =>
+        ({
+          status: async () => kase.status(), statement: async () => kase.draft, statementText: async () => kase.text, title: async () => undefined, statementChanges: async () => undefined,
+          draftStatement: async () => refusedByWorkflow(() => kase.checkDraft({ by: 'Léa' })),
+        }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+  const cookie = (language: string) => `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'v'.repeat(32), csrf: 'tok', language, user: lead, expiresAt: Date.now() + 60_000 })}`;
+
+  it('lists each missing text with its vendor’s name and the form it is written in, never a CLI file, in English and French', async () => {
+    const kase = open();
+    for (const vendor of vendors) {
+      kase.engagementEnded(vendor.id, { vendorId: vendor.id, vendorName: vendor.name, stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    }
+    const list = async (language: string) =>
+      visibleText(/<ul id="missing-texts">([\s\S]*?)<\/ul>/.exec(await (await page(kase).request('/campaigns/vc/statement', { headers: { cookie: cookie(language) } })).text())?.[1] ?? '');
+    const en = await list('en');
+    expect(en).toContain('the summary of Houseparty in English (form “Write the public summaries”)');
+    expect(en).toContain('the conclusions in French (form “Set conclusions and lessons learned”)');
+    expect(en).not.toMatch(/file|of houseparty|--open-cases/);
+    const fr = await list('fr');
+    expect(fr).toContain('le résumé de Houseparty en anglais (formulaire «\u202fRédiger les synthèses publiques\u202f»)');
+    expect(fr).not.toMatch(/fichier|de houseparty/);
+  });
+
+  it('names the engagements still open that keep a version from being drafted by their vendors’ names', async () => {
+    const response = await page(open()).request('/campaigns/vc/statement/draft', {
+      method: 'POST',
+      headers: { cookie: cookie('en'), 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = visibleText(await response.text()).replace(/\s+/g, ' ');
+    expect(html).toContain('A version cannot be drafted while 3 engagements are open (Zoom; Houseparty; Google)');
+  });
+});
+
 describe('the lead’s own approval, the last one, with edits saved after the version went out', () => {
   it('tells the lead, at the approve button, that its own edits are not in the version it publishes, in English and French', async () => {
     const kase = housepartyClosedVersionOneOut();
@@ -2900,8 +2950,8 @@ describe('a text refused in one language, on the statement’s forms', () => {
       { id: 'summary-zoom-fr', focus: true, describedBy: 'summary-zoom-fr-error' },
       { id: 'summary-cisco-en', focus: false, describedBy: 'summary-cisco-en-error' },
     ]);
-    expect(said(html, 'summary-zoom-fr-error')).toMatch(/^Balisage \(.*<img.*\) dans le résumé de zoom en français/);
-    expect(said(html, 'summary-cisco-en-error')).toMatch(/^Balisage \(.*<script.*\) dans le résumé de cisco en anglais/);
+    expect(said(html, 'summary-zoom-fr-error')).toMatch(/^Balisage \(.*<img.*\) dans le résumé de Vendor zoom en français/);
+    expect(said(html, 'summary-cisco-en-error')).toMatch(/^Balisage \(.*<script.*\) dans le résumé de Vendor cisco en anglais/);
     expect(html).not.toContain('id="summaries-summaries-error"');
   });
 
@@ -3728,9 +3778,9 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
     const html = await frenchStatementPage(kase);
     const list = /<ul id="missing-texts">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
-    expect(list).toContain('<li>le résumé de zoom en français (fichier du texte de la déclaration)</li>');
-    expect(list).toContain('<li>les conclusions en anglais (fichier des conclusions, ou fichier du texte de la déclaration)</li>');
-    expect(list).not.toMatch(/lang="en"|statement text file|\(French\)/);
+    expect(list).toContain('<li>le résumé de Vendor zoom en français (formulaire «\u202fRédiger les synthèses publiques\u202f»)</li>');
+    expect(list).toContain('<li>les conclusions en anglais (formulaire «\u202fFixer les conclusions et les enseignements tirés\u202f»)</li>');
+    expect(list).not.toMatch(/lang="en"|statement text file|\(French\)|fichier/);
   });
 
   it('never hands a workspace of the release before a refusal to draft whose texts are not words', () => {
