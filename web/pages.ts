@@ -126,6 +126,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * engagements' input; its id for a campaign started before its title was kept. Forms and links keep the id.
    */
   const campaignName = (c: Context<WebEnv>, named: Bilingual | undefined, campaignId: string) => named?.[c.get('language')]?.trim() || campaignId;
+  /** A campaign among others in one list: its name and its id, since two campaigns may share a title. */
+  const campaignInList = (c: Context<WebEnv>, named: Bilingual | undefined, campaignId: string) => {
+    const name = campaignName(c, named, campaignId);
+    return name === campaignId ? name : views.text(c.get('language'), 'held.campaign-in-list', { name, id: campaignId });
+  };
 
   /**
    * A refusal's words: in the page's language, dates in `timeZone`, by the code it carries or, from an
@@ -963,6 +968,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         answer: asked[i]![1],
         campaignId: r.campaignId,
         campaignName: campaignName(c, r.title ?? asked[i]![0]?.title, r.campaignId),
+        groupLabel: campaignInList(c, r.title ?? asked[i]![0]?.title, r.campaignId),
         vendors: Object.entries(asked[i]![0]?.vendorNames ?? {})
           .map(([vendorId, vendorName]) => ({ value: `${r.campaignId}/${vendorId}`, vendorName }))
           .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
@@ -970,7 +976,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       .filter((g) => g.vendors.length > 0);
     if (!listed.length) return undefined;
     return {
-      groups: listed.map(({ board: _board, answer: _answer, ...group }) => group),
+      groups: listed.map(({ board: _board, answer: _answer, campaignName: _name, ...group }) => group),
       boards: listed.map(({ board, campaignName }) => ({ ...board!, campaignName })),
       // A listed campaign that did not answer still offers its vendors in the form: it could be the sender's, as an older worker's.
       answers: listed.map(({ campaignId, answer }) => answer ?? { campaignId, vendors: undefined }),
@@ -1058,7 +1064,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const found = await (await deps.dossier()).endedCases({ timeoutMs: HELD_CAMPAIGN_QUERY_MS });
       const groups = found
         .map((g) => ({
-          campaignName: campaignName(c, g.title, g.campaignId),
+          groupLabel: campaignInList(c, g.title, g.campaignId),
           cases: g.cases.map((e) => ({ value: `${g.campaignId}/${e.vendorId}`, vendorName: e.vendorName })).sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
         }))
         .filter((g) => g.cases.length > 0);

@@ -1660,8 +1660,8 @@ describe('a reply that names no campaign, attached to the closed record of a cas
   const page = '/held/unsorted/message?id=%3Clate%40else.test%3E';
   const formOf = (html: string) => /<form method="post" action="\/held\/unsorted\/attach-late"[^]*?<\/form>/.exec(html)?.[0] ?? '';
 
-  it('offers every campaign’s ended cases, grouped under the campaign’s name, in English and French', async () => {
-    for (const [language, campaign, label] of [['en', 'Video calls', 'Ended case'], ['fr', 'Visioconférence', 'Dossier clos']] as const) {
+  it('offers every campaign’s ended cases, grouped under the campaign’s name and id (two campaigns may share a title), in English and French', async () => {
+    for (const [language, campaign, label] of [['en', 'Video calls \\(vc\\)', 'Ended case'], ['fr', 'Visioconférence \\(vc\\)', 'Dossier clos']] as const) {
       const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie(language, 'q') } })).text());
       expect(form).toMatch(new RegExp(`<label for="attach-late-any-engagement">${label}\\b`));
       expect(form).toMatch(new RegExp(`<optgroup label="${campaign}">\\s*<option value="vc/acme">Acme</option>\\s*<option value="vc/zoom">Zoom</option>\\s*</optgroup>\\s*<optgroup label="old">\\s*<option value="old/teams">Teams</option>\\s*</optgroup>`));
@@ -1754,7 +1754,7 @@ describe('a reply that names no campaign, attached to the closed record of a cas
     const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie('en', 'u') } })).text());
     expect(campaignQueries).toEqual([]);
     expect(listedWith).toEqual([{ timeoutMs: 5_000 }]);
-    expect(form).toMatch(/<optgroup label="Video calls">\s*<option value="vc\/acme">Acme<\/option>/);
+    expect(form).toMatch(/<optgroup label="Video calls \(vc\)">\s*<option value="vc\/acme">Acme<\/option>/);
   });
 
   it('asks for both ids when the list of ended cases cannot be read', async () => {
@@ -5000,6 +5000,28 @@ describe('the statement page before the first version', () => {
     expect(text).toContain('The statement has not been drafted yet.');
     expect(text).not.toContain('This is the first version.');
     expect(text).not.toContain('What changed');
+  });
+});
+
+describe('assigning mail that names no campaign, with two running campaigns of the same title', () => {
+  const held = { ref: '1', messageId: '<t@else.test>', from: 'someone@else.test', subject: 'Question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const title = { en: 'Video calls', fr: 'Visioconférence' };
+  const app = fakeWorkspace({
+    dossier: {
+      findCampaigns: async () =>
+        ['vc', 'vc2'].map((campaignId) => ({ workflowId: `campaign:${campaignId}`, campaignId, title, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' })),
+    },
+    campaigns: { board: async (campaignId: string) => ({ campaignId, reference: 'VC', title, phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' } }) },
+    holdingPen: async () => ({ intake: { read: async () => ({ ...held, recipients: [], text: 'Hello', attachments: [] }) } as never, close: async () => {} }),
+  });
+
+  it('tells them apart by their ids beside their titles, as the field’s hint says, in English and French', async () => {
+    const en = await (await app.request('/held/unsorted/message?id=%3Ct%40else.test%3E', { headers: { cookie: officerCookie('en', 't') } })).text();
+    expect(en).toMatch(/<optgroup label="Video calls \(vc\)">\s*<option value="vc\/zoom">Zoom<\/option>\s*<\/optgroup>\s*<optgroup label="Video calls \(vc2\)">/);
+    expect(en).toContain('each running campaign’s vendors, under the campaign’s name and id');
+    const fr = await (await app.request('/held/unsorted/message?id=%3Ct%40else.test%3E', { headers: { cookie: officerCookie('fr', 't') } })).text();
+    expect(fr).toMatch(/<optgroup label="Visioconférence \(vc2\)">/);
+    expect(fr).toContain('sous le nom et l’identifiant de la campagne');
   });
 });
 
