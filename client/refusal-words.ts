@@ -14,7 +14,15 @@ import type { Wording } from './timeline-words';
 /** The sentences, dates and principles' titles a refusal is worded with: the workspace's views, or the CLI's (`cliWording`). */
 export interface RefusalWording extends Wording {
   principle(principle: Principle, language: Language): string;
+  /**
+   * Set by a page of the workspace: a vendor by its name where a refusal or a missing text has its id,
+   * and a missing text by the page's form it is written in, not by the CLI's file (`missing-text.form.*`).
+   */
+  page?: { vendorName(vendorId: string): string };
 }
+
+/** Refusals whose `vendors` lists vendor ids (`zoom, google`): a page names them. */
+const VENDOR_ID_LISTS: ReadonlySet<RefusalCode> = new Set(['engagement-open', 'engagements-open']);
 
 // Values named in the reader's language, only if this release knows them (else the sentence is shown).
 // Built on first use: the CLI loads this module at start, and its `--help` must not run the message
@@ -117,6 +125,10 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
       worded[name] = actor.code === undefined ? value : views.text(language, `actor.${actor.code}`, actor);
       continue;
     }
+    if (name === 'vendors' && views.page && VENDOR_ID_LISTS.has(code)) {
+      worded[name] = value.split(', ').map((id) => views.page!.vendorName(id)).join(views.text(language, 'punctuation.list'));
+      continue;
+    }
     if (kind === 'number' && !/^\d+$/.test(value)) return undefined;
     const typed = kind === 'text' && TYPED_VALUES.has(name) ? typedText(value) : undefined;
     if (typed !== undefined) {
@@ -173,9 +185,11 @@ function fieldName(value: string, language: Language, views: RefusalWording): st
   if (key.startsWith('observation-')) {
     const [vendor, id] = (item ?? '').split('/');
     if (!vendor || !id) return undefined;
-    return views.text(language, `refused-field.${key}`, { vendor, id });
+    return views.text(language, `refused-field.${key}`, { vendor: views.page?.vendorName(vendor) ?? vendor, id });
   }
-  return views.text(language, `refused-field.${key}`, item === undefined ? {} : { n: item });
+  // A vendor's summary or public reason names the vendor by its id: a page names it.
+  const vendorItem = item !== undefined && /^(vendor-summary|open-case-reason)-/.test(key) ? views.page?.vendorName(item) : undefined;
+  return views.text(language, `refused-field.${key}`, item === undefined ? {} : { n: vendorItem ?? item });
 }
 
 /**
@@ -218,8 +232,8 @@ export function missingTextWords(text: unknown, language: Language, views: Refus
   const values = {
     field: which,
     language: views.text(language, `missing-text.language.${missingIn}`),
-    source: views.text(language, `missing-text.source.${source}`),
-    ...(vendorId ? { vendor: vendorId } : {}),
+    source: views.text(language, `missing-text.${views.page ? 'form' : 'source'}.${source}`),
+    ...(vendorId ? { vendor: views.page?.vendorName(vendorId) ?? vendorId } : {}),
   };
   return views.text(language, vendorId ? 'missing-text.vendor' : 'missing-text.campaign', values);
 }

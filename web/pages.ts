@@ -47,17 +47,19 @@ import {
   type Language,
   type RecordedText,
   type StatementDraft,
+  type StatementText,
   type VendorPublicText,
 } from '../workflows/types';
 import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { authorityReading, AuthorityNames } from '../client/authority-names';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
-import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from './refusals';
+import { missingTextWords, refusalSentence, refusedFields, wordedRefusal, type RefusalWording } from './refusals';
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
 import { stageAsDecided, vendorsShownAs } from '../workflows/campaign-rules';
+import { RESPONSE_STAGES } from '../workflows/engagement-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -124,15 +126,20 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * engagements' input; its id for a campaign started before its title was kept. Forms and links keep the id.
    */
   const campaignName = (c: Context<WebEnv>, named: Bilingual | undefined, campaignId: string) => named?.[c.get('language')]?.trim() || campaignId;
+  /** A campaign among others in one list: its name and its id, since two campaigns may share a title. */
+  const campaignInList = (c: Context<WebEnv>, named: Bilingual | undefined, campaignId: string) => {
+    const name = campaignName(c, named, campaignId);
+    return name === campaignId ? name : views.text(c.get('language'), 'held.campaign-in-list', { name, id: campaignId });
+  };
 
   /**
    * A refusal's words: in the page's language, dates in `timeZone`, by the code it carries or, from an
    * older worker, by its sentence (web/refusals.ts); otherwise as it came, marked as English on a page
    * in another language, so a screen reader reads it as English (partials/field-error.hbs).
    */
-  const refusalText = (message: string, language: Language, timeZone = 'UTC', refusal?: RefusalDetails): { text: string; lang?: string } => {
+  const refusalText = (message: string, language: Language, timeZone = 'UTC', refusal?: RefusalDetails, wording: RefusalWording = views): { text: string; lang?: string } => {
     const known = refusal ?? wordedRefusal(message);
-    const text = known && refusalSentence(known, language, timeZone, views);
+    const text = known && refusalSentence(known, language, timeZone, wording);
     return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 
@@ -143,15 +150,28 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   };
 
   /**
+   * A campaign's pages word its refusals and missing texts as a person reads them: each vendor by its
+   * name, where the workflow gives its id, and each text by the form it is written in, not the CLI's file.
+   */
+  const campaignWording = (status: Pick<CampaignStatus, 'engagements'>): RefusalWording => ({
+    text: (language, key, values) => views.text(language, key, values),
+    date: (value, language, timeZone) => views.date(value, language, timeZone),
+    dateTime: (value, language, timeZone) => views.dateTime(value, language, timeZone),
+    principle: (principle, language) => views.principle(principle, language),
+    page: { vendorName: (vendorId) => status.engagements.find((e) => e.vendorId === vendorId)?.vendorName ?? vendorId },
+  });
+
+  /**
    * The texts the next version still lacks, each in the page's language; a worker that lists them
    * only in English (an older release), or a text this release cannot name, as written, marked English.
    */
   const missingTextsView = (status: CampaignStatus, language: Language): { text: string; lang?: string }[] => {
+    const wording = campaignWording(status);
     const english = (text: string) => ({ text, ...(language !== 'en' ? { lang: 'en' } : {}) });
     const written = status.missingTexts ?? [];
     if (!status.missingTextList) return written.map(english);
     const listed = status.missingTextList.map((m, i) => {
-      const text = missingTextWords(m, language, views);
+      const text = missingTextWords(m, language, wording);
       return text !== undefined ? { text } : english(written[i] ?? m.field);
     });
     const more = (status.missingTextCount ?? listed.length) - listed.length;
@@ -163,7 +183,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * A form sent back: its values and errors under the action's name, so same-named fields of other
    * forms stay empty; a refusal is worded by `refusalText`.
    */
-  const formView = (form: SubmittedForm | undefined, language: Language, timeZone?: string) =>
+  const formView = (form: SubmittedForm | undefined, language: Language, timeZone?: string, wording: RefusalWording = views) =>
     form
       ? {
           form: { [form.action]: true },
@@ -172,7 +192,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             [form.action]: Object.fromEntries(
               Object.entries(form.errors).map(([field, e]) => [
                 field,
-                e.message !== undefined ? refusalText(e.message, language, timeZone, e.refusal) : { text: views.text(language, e.key!, e.values) },
+                e.message !== undefined ? refusalText(e.message, language, timeZone, e.refusal, wording) : { text: views.text(language, e.key!, e.values) },
               ]),
             ),
           },
@@ -725,10 +745,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const place = (status.inbox ?? []).findIndex((m) => m.messageId === c.req.query('id'));
     const message = status.inbox?.[place];
     if (!message) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
-    // Read here, settled there: the engagement page's forms for this reply (engagement.hbs, numbered by its place in the inbox).
+    // Read here, settled there: the engagement page's forms for this reply (engagement.hbs, numbered by
+    // its place in the inbox), named and reached as that page offers them: as the response only while
+    // it is owed, as answers only while questions are open.
+    const asResponse = RESPONSE_STAGES.includes(status.stage);
+    const asAnswers = status.openQuestions.length > 0;
+    const firstForm = asResponse ? 'confirm-response' : asAnswers ? 'confirm-answers' : 'dismiss-reply';
     const settle =
       message.review === 'to-review' && can(user.roles, 'act-on-engagements') && !FINAL_STAGES.includes(status.stage)
-        ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}#confirm-response-${place}`
+        ? {
+            href: `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}#${firstForm}-${place}`,
+            key: `mail.settle-link.${asResponse && asAnswers ? 'response-answers' : asResponse ? 'response' : asAnswers ? 'answers' : 'dismiss'}`,
+          }
         : undefined;
     return c.html(
       page(c, 'mail', {
@@ -979,6 +1007,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         answer: asked[i]![1],
         campaignId: r.campaignId,
         campaignName: campaignName(c, r.title ?? asked[i]![0]?.title, r.campaignId),
+        groupLabel: campaignInList(c, r.title ?? asked[i]![0]?.title, r.campaignId),
         vendors: Object.entries(asked[i]![0]?.vendorNames ?? {})
           .map(([vendorId, vendorName]) => ({ value: `${r.campaignId}/${vendorId}`, vendorName }))
           .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
@@ -986,7 +1015,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       .filter((g) => g.vendors.length > 0);
     if (!listed.length) return undefined;
     return {
-      groups: listed.map(({ board: _board, answer: _answer, ...group }) => group),
+      groups: listed.map(({ board: _board, answer: _answer, campaignName: _name, ...group }) => group),
       boards: listed.map(({ board, campaignName }) => ({ ...board!, campaignName })),
       // A listed campaign that did not answer still offers its vendors in the form: it could be the sender's, as an older worker's.
       answers: listed.map(({ campaignId, answer }) => answer ?? { campaignId, vendors: undefined }),
@@ -1074,7 +1103,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const found = await (await deps.dossier()).endedCases({ timeoutMs: HELD_CAMPAIGN_QUERY_MS });
       const groups = found
         .map((g) => ({
-          campaignName: campaignName(c, g.title, g.campaignId),
+          groupLabel: campaignInList(c, g.title, g.campaignId),
           cases: g.cases.map((e) => ({ value: `${g.campaignId}/${e.vendorId}`, vendorName: e.vendorName })).sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
         }))
         .filter((g) => g.cases.length > 0);
@@ -1307,8 +1336,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * Each vendor's public summary and demonstration observations as the lead last wrote them (the
    * lead's form only); when the form comes back refused, as the lead typed them, so no edit is lost.
    */
-  const summariesOf = async (campaignId: string, status: CampaignStatus, sent?: SubmittedForm) => {
-    const text = await (await deps.campaigns()).statementText(campaignId);
+  const summariesOf = (text: StatementText, status: CampaignStatus, sent?: SubmittedForm) => {
     const typed = sent?.action === 'summaries' ? sent.values : {};
     const both = (field: string, saved: { en: string; fr: string }) => ({ en: typed[`${field}-en`] ?? saved.en, fr: typed[`${field}-fr`] ?? saved.fr });
     return status.engagements.map((e) => ({
@@ -1370,7 +1398,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     };
     // Named by its draft's title; before the first draft, by the title its memo kept.
     const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
-    const sent = formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined);
+    const sent = formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined, campaignWording(status));
+    // The lead's text forms start from the text it saved, which runs ahead of the last version once it
+    // edits after drafting: started from the version, the next save would put the old text back.
+    const savedText = can(user.roles, 'steer-campaigns') && !status.published ? await (await deps.campaigns()).statementText(campaignId) : undefined;
     // The copies on file that are an earlier letter's, each with a form to put back the PDF the vendor received.
     const listed = can(user.roles, 'steer-campaigns')
       ? status.engagements.flatMap((e) => {
@@ -1443,7 +1474,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       ),
       myAuthority: myAnswer,
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
-      summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status, form) : [],
+      summaries: savedText ? summariesOf(savedText, status, form) : [],
+      savedText,
       openCases: status.engagements.filter((e) => e.state === 'in-progress').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       withFindings: status.engagements.filter((e) => e.outcome?.stage === 'concluded').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       canReadCases: can(user.roles, 'read-cases'),
@@ -2138,7 +2170,13 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     // Replies the intake recorded for an officer to take as the response or as answers, or to dismiss
     // (the CLI's confirm-reply and dismiss-reply); numbered by their place in the inbox, which only grows.
     repliesToReview: (status.inbox ?? [])
-      .map((m, n) => ({ ...m, n, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))
+      .map((m, n) => ({
+        ...m,
+        n,
+        href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`,
+        // Taken as the response only while it is owed (the workflow refuses it after); a refused one is shown again.
+        asResponse: RESPONSE_STAGES.includes(status.stage) || (m.messageId === replyRefused && sent?.values.as === 'response'),
+      }))
       .filter((m) => (act && m.review === 'to-review') || m.messageId === replyRefused),
     findings:
       status.findings &&
@@ -2151,11 +2189,12 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     principles: PRINCIPLES.map((p) => ({ principle: p })),
     results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
     // Every action is offered while the case is open; whether it is acceptable now is the
-    // workflow's answer, shown next to the field. Only forms with nothing to name are left out.
+    // workflow's answer, shown next to the field. Left out: forms with nothing to name, and the
+    // response's once it is recorded (the workflow's own stage rule, RESPONSE_STAGES).
     actions:
       act || refused
         ? {
-            respond: offered('respond'),
+            respond: offered('respond', RESPONSE_STAGES.includes(status.stage)),
             ask: offered('ask'),
             extend: offered('extend'),
             scheduleDemo: offered('schedule-demo'),

@@ -32,6 +32,12 @@ export type EngagementView = Pick<
 > &
   Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline'>>;
 
+/**
+ * Stages in which the vendor's response is owed and can be recorded, typed or taken from a reply;
+ * the workspace offers those forms only then.
+ */
+export const RESPONSE_STAGES: readonly EngagementStage[] = ['awaiting-response', 'reply-received'];
+
 /** Stages in which the officer works with a vendor that has responded. */
 const AFTER_RESPONSE: readonly EngagementStage[] = ['responded', 'follow-up', 'demonstration'];
 
@@ -252,7 +258,7 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
 
 export function checkRecordResponse(view: EngagementView, input: RecordResponseInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, ['awaiting-response', 'reply-received'], 'record a response', 'respond-stage');
+  requireStage(view, RESPONSE_STAGES, 'record a response', 'respond-stage');
   const received = parseIsoDate(input.receivedAt, 'receivedAt', 'received-at');
   if (received > now + CLOCK_SKEW_MS) {
     throw refusal('received-future', { receivedAt: input.receivedAt }, `the date the response was received (${input.receivedAt}) must not be in the future`);

@@ -8,7 +8,7 @@ import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, Record
 import type { Contact, InboundMessage, Vendor } from './types';
 import { FINAL_STAGES, LANGUAGES } from './types';
 import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, field, LIMITS, NAME, quote } from './text-rules';
-import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
+import { caseTextProblem, letterSentAt, predates, questionsSentAt, RESPONSE_STAGES } from './engagement-rules';
 import { PUBLIC_MAIL_DOMAINS } from './public-mail-domains';
 import { refusal } from './refusals';
 
@@ -174,7 +174,7 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
   requireOfficer(input?.by);
   const message = requireToReview(view, input.messageId);
   if (input.as === 'response') {
-    if (!['reply-received', 'awaiting-response'].includes(view.stage)) {
+    if (!RESPONSE_STAGES.includes(view.stage)) {
       const why = RESPONSE_NOT_OWED[view.stage] ?? 'the response is already recorded';
       const code = view.stage === 'sending-letter' ? 'reply-letter-going-out' : view.stage === 'letter-undeliverable' ? 'reply-letter-undeliverable' : 'response-already-recorded';
       throw refusal(code, {}, `cannot take a reply as the response while the engagement is ${view.stage}: ${why}`);

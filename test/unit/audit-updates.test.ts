@@ -79,7 +79,7 @@ describe('an officer action the case accepted, then refused while carrying it ou
     const french = auditCsv(trail, { language: 'fr' }).toString('utf8');
     expect(french).toContain('non effectué, le dossier l’a refusé\u00a0: Le délai de réponse ne peut pas être prolongé à l’étape «\u202fconclu\u202f».');
     expect(french).not.toContain('cannot extend');
-    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('not done, the case refused it: The response deadline cannot be extended while the case is concluded.');
+    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('not done, the case refused it: The response deadline cannot be extended at the case’s current stage, “concluded”.');
   });
 
   it('words the refusal an older worker recorded as an English sentence alone, when it is one Dossier wrote', async () => {

@@ -1434,6 +1434,84 @@ describe('the lead’s edits saved after the version went out, on the statement 
   });
 });
 
+describe('the conclusions form on the statement page', () => {
+  const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+  const field = (html: string, id: string) => new RegExp(`<textarea id="${id}"[^>]*>([^<]*)</textarea>`).exec(html)?.[1];
+
+  it('shows the conclusions and lessons the lead saved before any version was drafted', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Done.', 'Twice.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }, '2026-11-24T11:00:00.000Z');
+    expect(kase.draft).toBeUndefined();
+    const html = await statementShownLive(kase)('en', lead);
+    expect(field(html, 'conclusions-en')).toBe('Done.\n\nTwice.');
+    expect(field(html, 'conclusions-fr')).toBe('Fait.');
+    expect(field(html, 'lessons-en')).toBe('Ask early.');
+    expect(field(html, 'lessons-fr')).toBe('Demander tôt.');
+  });
+
+  it('shows the text saved since version 1, not version 1’s, so the next save does not put the old text back', async () => {
+    const kase = housepartyClosedVersionOneOut();
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Revised.'], fr: ['Révisé.'] }, lessonsLearned: { en: ['Later.'], fr: ['Plus tard.'] } }, '2026-11-26T11:00:00.000Z');
+    expect(kase.draft!.version).toBe(1);
+    const html = await statementShownLive(kase)('fr', lead);
+    expect(field(html, 'conclusions-en')).toBe('Revised.');
+    expect(field(html, 'conclusions-fr')).toBe('Révisé.');
+    expect(field(html, 'lessons-en')).toBe('Later.');
+    expect(field(html, 'lessons-fr')).toBe('Plus tard.');
+  });
+});
+
+describe('vendors and texts named on the statement page', () => {
+  const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+  const vendors = [testVendor('zoom', { name: 'Zoom' }), testVendor('houseparty', { name: 'Houseparty' }), testVendor('google', { name: 'Google' })];
+  const open = () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    for (const vendor of vendors) kase.addEngagement(vendor, false);
+    return kase;
+  };
+  const page = (kase: CampaignCase) =>
+    createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () =>
+        ({
+          status: async () => kase.status(), statement: async () => kase.draft, statementText: async () => kase.text, title: async () => undefined, statementChanges: async () => undefined,
+          draftStatement: async () => refusedByWorkflow(() => kase.checkDraft({ by: 'Léa' })),
+        }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+  const cookie = (language: string) => `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'v'.repeat(32), csrf: 'tok', language, user: lead, expiresAt: Date.now() + 60_000 })}`;
+
+  it('lists each missing text with its vendor’s name and the form it is written in, never a CLI file, in English and French', async () => {
+    const kase = open();
+    for (const vendor of vendors) {
+      kase.engagementEnded(vendor.id, { vendorId: vendor.id, vendorName: vendor.name, stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    }
+    const list = async (language: string) =>
+      visibleText(/<ul id="missing-texts">([\s\S]*?)<\/ul>/.exec(await (await page(kase).request('/campaigns/vc/statement', { headers: { cookie: cookie(language) } })).text())?.[1] ?? '');
+    const en = await list('en');
+    expect(en).toContain('the summary of Houseparty in English (form “Write the public summaries”)');
+    expect(en).toContain('the conclusions in French (form “Set conclusions and lessons learned”)');
+    expect(en).not.toMatch(/file|of houseparty|--open-cases/);
+    const fr = await list('fr');
+    expect(fr).toContain('le résumé de Houseparty en anglais (formulaire «\u202fRédiger les synthèses publiques\u202f»)');
+    expect(fr).not.toMatch(/fichier|de houseparty/);
+  });
+
+  it('names the engagements still open that keep a version from being drafted by their vendors’ names', async () => {
+    const response = await page(open()).request('/campaigns/vc/statement/draft', {
+      method: 'POST',
+      headers: { cookie: cookie('en'), 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = visibleText(await response.text()).replace(/\s+/g, ' ');
+    expect(html).toContain('A version cannot be drafted while 3 engagements are open (Zoom; Houseparty; Google)');
+  });
+});
+
 describe('the lead’s own approval, the last one, with edits saved after the version went out', () => {
   it('tells the lead, at the approve button, that its own edits are not in the version it publishes, in English and French', async () => {
     const kase = housepartyClosedVersionOneOut();
@@ -1673,8 +1751,8 @@ describe('a reply that names no campaign, attached to the closed record of a cas
   const page = '/held/unsorted/message?id=%3Clate%40else.test%3E';
   const formOf = (html: string) => /<form method="post" action="\/held\/unsorted\/attach-late"[^]*?<\/form>/.exec(html)?.[0] ?? '';
 
-  it('offers every campaign’s ended cases, grouped under the campaign’s name, in English and French', async () => {
-    for (const [language, campaign, label] of [['en', 'Video calls', 'Ended case'], ['fr', 'Visioconférence', 'Dossier clos']] as const) {
+  it('offers every campaign’s ended cases, grouped under the campaign’s name and id (two campaigns may share a title), in English and French', async () => {
+    for (const [language, campaign, label] of [['en', 'Video calls \\(vc\\)', 'Ended case'], ['fr', 'Visioconférence \\(vc\\)', 'Dossier clos']] as const) {
       const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie(language, 'q') } })).text());
       expect(form).toMatch(new RegExp(`<label for="attach-late-any-engagement">${label}\\b`));
       expect(form).toMatch(new RegExp(`<optgroup label="${campaign}">\\s*<option value="vc/acme">Acme</option>\\s*<option value="vc/zoom">Zoom</option>\\s*</optgroup>\\s*<optgroup label="old">\\s*<option value="old/teams">Teams</option>\\s*</optgroup>`));
@@ -1767,7 +1845,7 @@ describe('a reply that names no campaign, attached to the closed record of a cas
     const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie('en', 'u') } })).text());
     expect(campaignQueries).toEqual([]);
     expect(listedWith).toEqual([{ timeoutMs: 5_000 }]);
-    expect(form).toMatch(/<optgroup label="Video calls">\s*<option value="vc\/acme">Acme<\/option>/);
+    expect(form).toMatch(/<optgroup label="Video calls \(vc\)">\s*<option value="vc\/acme">Acme<\/option>/);
   });
 
   it('asks for both ids when the list of ended cases cannot be read', async () => {
@@ -2963,8 +3041,8 @@ describe('a text refused in one language, on the statement’s forms', () => {
       { id: 'summary-zoom-fr', focus: true, describedBy: 'summary-zoom-fr-error' },
       { id: 'summary-cisco-en', focus: false, describedBy: 'summary-cisco-en-error' },
     ]);
-    expect(said(html, 'summary-zoom-fr-error')).toMatch(/^Balisage \(.*<img.*\) dans le résumé de zoom en français/);
-    expect(said(html, 'summary-cisco-en-error')).toMatch(/^Balisage \(.*<script.*\) dans le résumé de cisco en anglais/);
+    expect(said(html, 'summary-zoom-fr-error')).toMatch(/^Balisage \(.*<img.*\) dans le résumé de Vendor zoom en français/);
+    expect(said(html, 'summary-cisco-en-error')).toMatch(/^Balisage \(.*<script.*\) dans le résumé de Vendor cisco en anglais/);
     expect(html).not.toContain('id="summaries-summaries-error"');
   });
 
@@ -3791,9 +3869,9 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
     const html = await frenchStatementPage(kase);
     const list = /<ul id="missing-texts">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
-    expect(list).toContain('<li>le résumé de zoom en français (fichier du texte de la déclaration)</li>');
-    expect(list).toContain('<li>les conclusions en anglais (fichier des conclusions, ou fichier du texte de la déclaration)</li>');
-    expect(list).not.toMatch(/lang="en"|statement text file|\(French\)/);
+    expect(list).toContain('<li>le résumé de Vendor zoom en français (formulaire «\u202fRédiger les synthèses publiques\u202f»)</li>');
+    expect(list).toContain('<li>les conclusions en anglais (formulaire «\u202fFixer les conclusions et les enseignements tirés\u202f»)</li>');
+    expect(list).not.toMatch(/lang="en"|statement text file|\(French\)|fichier/);
   });
 
   it('never hands a workspace of the release before a refusal to draft whose texts are not words', () => {
@@ -5016,6 +5094,28 @@ describe('the statement page before the first version', () => {
   });
 });
 
+describe('assigning mail that names no campaign, with two running campaigns of the same title', () => {
+  const held = { ref: '1', messageId: '<t@else.test>', from: 'someone@else.test', subject: 'Question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const title = { en: 'Video calls', fr: 'Visioconférence' };
+  const app = fakeWorkspace({
+    dossier: {
+      findCampaigns: async () =>
+        ['vc', 'vc2'].map((campaignId) => ({ workflowId: `campaign:${campaignId}`, campaignId, title, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' })),
+    },
+    campaigns: { board: async (campaignId: string) => ({ campaignId, reference: 'VC', title, phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' } }) },
+    holdingPen: async () => ({ intake: { read: async () => ({ ...held, recipients: [], text: 'Hello', attachments: [] }) } as never, close: async () => {} }),
+  });
+
+  it('tells them apart by their ids beside their titles, as the field’s hint says, in English and French', async () => {
+    const en = await (await app.request('/held/unsorted/message?id=%3Ct%40else.test%3E', { headers: { cookie: officerCookie('en', 't') } })).text();
+    expect(en).toMatch(/<optgroup label="Video calls \(vc\)">\s*<option value="vc\/zoom">Zoom<\/option>\s*<\/optgroup>\s*<optgroup label="Video calls \(vc2\)">/);
+    expect(en).toContain('each running campaign’s vendors, under the campaign’s name and id');
+    const fr = await (await app.request('/held/unsorted/message?id=%3Ct%40else.test%3E', { headers: { cookie: officerCookie('fr', 't') } })).text();
+    expect(fr).toMatch(/<optgroup label="Visioconférence \(vc2\)">/);
+    expect(fr).toContain('sous le nom et l’identifiant de la campagne');
+  });
+});
+
 describe('assigning mail that names no campaign', () => {
   const held = { ref: '1', messageId: '<u@else.test>', from: 'someone@else.test', subject: 'Question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
   const assigned: unknown[] = [];
@@ -5448,7 +5548,7 @@ describe('a form refused because of the case’s stage', () => {
     });
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('<p class="error" id="respond-summary-error">A response cannot be recorded while the case is follow-up questions.</p>');
+    expect(html).toContain('<p class="error" id="respond-summary-error">A response cannot be recorded at the case’s current stage, “follow-up questions”.</p>');
     expect(html).not.toMatch(/id="respond-receivedAt"[^>]*aria-invalid/);
   });
 });
@@ -5469,11 +5569,66 @@ describe('a reply to review, read on its own page', () => {
   };
 
   it('leads an officer to the forms that settle it, on the engagement page', async () => {
-    expect(await shown(['officer'])).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, as answers, or dismiss it</a>');
+    expect(await shown(['officer'])).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, or dismiss it</a>');
   });
 
   it('offers an auditor, who may not act, no such link', async () => {
     expect(await shown(['auditor'])).not.toContain('#confirm-response-0');
+  });
+});
+
+describe('a reply to review after the response, on the engagement page and its own page', () => {
+  const reply = {
+    messageId: '<r3@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC] questions', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Our answers.', documents: [], notes: [], review: 'to-review',
+  };
+  const question = { id: 'q1', round: 1, text: 'How long are recordings kept?', dueDate: '2026-12-11T00:00:00.000Z' };
+  const statusAt = (stage: string, open: boolean) => ({
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage,
+    response: { receivedAt: '2026-11-20T10:00:00.000Z', summary: 'Our response.', attachments: [] },
+    timeline: [], openQuestions: open ? [question] : [], questions: [question], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [reply],
+  });
+  const read = async (status: object, path: string, language = 'en') => {
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language, user: { subject: 'x', name: 'X', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return (await appShowing(status, 'UTC').request(path, { headers: { cookie } })).text();
+  };
+  const mailPage = `/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(reply.messageId)}`;
+
+  it('offers neither to record the response nor to take the reply as the response once the response is recorded', async () => {
+    const html = await read(statusAt('follow-up', true), '/campaigns/vc/engagements/zoom');
+    expect(html).not.toContain('id="respond"');
+    expect(html).not.toContain('id="confirm-response-0"');
+    expect(html).toContain('id="confirm-answers-0"');
+    expect(html).toContain('id="dismiss-reply-0"');
+  });
+
+  it('still offers both while the response is awaited', async () => {
+    const html = await read({ ...statusAt('reply-received', false), response: undefined }, '/campaigns/vc/engagements/zoom');
+    expect(html).toContain('id="respond"');
+    expect(html).toContain('id="confirm-response-0"');
+  });
+
+  it('says on the reply’s page only what can be done with it, in English and French', async () => {
+    expect(await read(statusAt('follow-up', true), mailPage)).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-answers-0">Take it as answers, or dismiss it</a>');
+    expect(await read(statusAt('follow-up', true), mailPage, 'fr')).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-answers-0">Le consigner comme réponses aux questions, ou l’écarter</a>');
+    expect(await read(statusAt('responded', false), mailPage)).toContain('<a href="/campaigns/vc/engagements/zoom#dismiss-reply-0">Dismiss it</a>');
+    expect(await read(statusAt('responded', false), mailPage, 'fr')).toContain('<a href="/campaigns/vc/engagements/zoom#dismiss-reply-0">L’écarter</a>');
+    expect(await read({ ...statusAt('awaiting-response', false), response: undefined }, mailPage)).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, or dismiss it</a>');
+  });
+});
+
+describe('a refusal for the case’s stage, for every stage', () => {
+  it('names the stage apart from the sentence, so it reads whatever the stage, in English and French', () => {
+    const views = loadViews();
+    for (const code of ['respond-stage', 'ask-stage', 'schedule-stage', 'conclude-stage', 'correct-contact-stage', 'extend-stage']) {
+      for (const stage of ENGAGEMENT_STAGES) {
+        const en = views.text('en', `form-refusal.${code}`, { stage: views.text('en', `stage.${stage}`) });
+        const fr = views.text('fr', `form-refusal.${code}`, { stage: views.text('fr', `stage.${stage}`) });
+        expect(en, `${code} at ${stage}`).toContain(`“${views.text('en', `stage.${stage}`)}”`);
+        expect(en).not.toMatch(/while (the case|it) is/);
+        expect(fr, `${code} at ${stage}`).toContain(`«\u202f${views.text('fr', `stage.${stage}`)}\u202f»`);
+      }
+    }
   });
 });
 
