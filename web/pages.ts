@@ -53,7 +53,7 @@ import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { authorityReading, AuthorityNames } from '../client/authority-names';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
-import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from './refusals';
+import { missingTextWords, refusalWords, refusedFields, wordedRefusal } from './refusals';
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
@@ -131,8 +131,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * in another language, so a screen reader reads it as English (partials/field-error.hbs).
    */
   const refusalText = (message: string, language: Language, timeZone = 'UTC', refusal?: RefusalDetails): { text: string; lang?: string } => {
-    const known = refusal ?? wordedRefusal(message);
-    const text = known && refusalSentence(known, language, timeZone, views);
+    const text = refusalWords(message, refusal, language, timeZone, views);
     return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 
