@@ -281,6 +281,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
     oneMoreChangeRequest: details.moreChangeRequests === 1,
     letterUndeliverable: details.letterUndeliverable,
     engagementId: message.threadId,
+    // The case's page in the workspace, where the officer can correct the address too (with its address, DOSSIER_WEB_URL).
+    caseUrl: message.kind === 'officer-notice' && vendor ? workspaceLink(workspaceUrl, 'campaigns', campaign.id, 'engagements', vendor.id) : undefined,
     digest: details.digest?.map((section) => ({
       reference: section.reference,
       title: section.title[language],

@@ -122,6 +122,16 @@ export function auditCsv(trail: AuditTrail, { language }: Pick<AuditReportOption
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 }
 
+/**
+ * The JSON file's bytes: one object per event, in the CSV's order, keyed by its columns' codes (a
+ * script's names, the same in both languages) and valued as its cells, in the export's language.
+ */
+export function auditJson(trail: AuditTrail, { language }: Pick<AuditReportOptions, 'language'>): Buffer {
+  const words = wording(language);
+  const rows = trail.events.map((e) => Object.fromEntries(COLUMNS.map((c) => [c, cell(e, c, words)])));
+  return Buffer.from(`${JSON.stringify(rows, null, 2)}\n`, 'utf8');
+}
+
 function cell(event: AuditEvent, column: Column, words: Words): string {
   switch (column) {
     case 'kind':

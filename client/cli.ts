@@ -19,7 +19,7 @@ import { fileProblemWords, type FileProblem as WordedFileProblem } from './file-
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
-import { refusalSentence, wordedRefusal } from './refusal-words';
+import { refusalSentence, refusalWords } from './refusal-words';
 import { cliWording } from './timeline-words';
 import { withEmbeddedProfile } from '../config/embedded-profile';
 import { unreadSettings } from '../config/unread-settings';
@@ -114,7 +114,10 @@ export function explain(err: unknown, session: Session): { message: string; exit
           : error.code === ClientErrorCode.ServerUnreachable || error.code === ClientErrorCode.NoWorker
             ? EXIT.unreachable
             : EXIT.usage;
-    return { message: oneLine(clientErrorWords(error, words) ?? error.message), exitCode };
+    const message = oneLine(clientErrorWords(error, words) ?? error.message);
+    if (!error.then) return { message, exitCode };
+    // The refusal, then what to do instead; a refusal worded as a sentence already ends with its full stop.
+    return { message: words.say('error.then', { error: message.replace(/\.$/, ''), then: words.say(`error.then.${error.then.key}`, error.then.values) }), exitCode };
   }
   if (isCodedError(error)) {
     const problems = (error as { problems?: FileProblem[] }).problems;
@@ -143,8 +146,7 @@ function clientErrorWords(error: DossierClientError, words: CliWords): string | 
   if (error.code === ClientErrorCode.Refused && error.refused) {
     // Worded from its code and values as the workspace words it (or from an older worker's known
     // sentence); a reason this release cannot read is given as it came.
-    const refusal = refusalDetails(error) ?? wordedRefusal(error.refused.reason);
-    const reason = (refusal && refusalSentence(refusal, words.language, 'UTC', cliWording(words))) ?? error.refused.reason;
+    const reason = refusalWords(error.refused.reason, refusalDetails(error), words.language, 'UTC', cliWording(words)) ?? error.refused.reason;
     return words.say('error.refused', { what: error.refused.what, reason });
   }
   if (error.wording) return words.sayOr(`error.${error.wording.key}`, error.message, error.wording.values);

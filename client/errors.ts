@@ -28,12 +28,19 @@ export class DossierClientError extends DossierError<ClientErrorCode> {
   readonly refused?: { what: string; reason: string };
   /** Which sentence the message is and the values it names, so a front end can say it in its reader's language (the CLI: `error.<key>`). */
   readonly wording?: ErrorWording;
+  /** What the officer can do instead, which a front end words after the error (the CLI: `error.then.<key>`). */
+  readonly then?: ErrorWording;
 
-  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown; refusal?: RefusalDetails; refused?: { what: string; reason: string }; wording?: ErrorWording }) {
+  constructor(
+    code: ClientErrorCode,
+    message: string,
+    options?: { cause?: unknown; refusal?: RefusalDetails; refused?: { what: string; reason: string }; wording?: ErrorWording; then?: ErrorWording },
+  ) {
     super(code, message, options);
     if (options?.refusal) this.refusal = options.refusal;
     if (options?.refused) this.refused = options.refused;
     if (options?.wording) this.wording = options.wording;
+    if (options?.then) this.then = options.then;
   }
 }
 

@@ -82,6 +82,16 @@ export function wordedRefusal(message: string): RefusalDetails | undefined {
 }
 
 /**
+ * A refusal's words in `language`, as the workspace and the CLI say it: by the code it carries, or by
+ * an older worker's sentence this release knows; undefined when neither (the reader shows `message`
+ * as it came, in English). Engagements' refusals of a held message are worded so in both readers.
+ */
+export function refusalWords(message: string, refusal: RefusalDetails | undefined, language: Language, timeZone: string, views: RefusalWording): string | undefined {
+  const known = refusal ?? wordedRefusal(message);
+  return known && refusalSentence(known, language, timeZone, views);
+}
+
+/**
  * A refusal in `language`: its sentence in strings.yaml with its values, days and moments dated in
  * `timeZone`; undefined if a stage, phase or result is not one this release knows.
  */

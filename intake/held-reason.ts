@@ -68,14 +68,15 @@ export function heldReasonText(why: HeldWhy, language: Language = 'en'): string 
 /**
  * The reason on one line of bounded length, for a table: an engagement's refusal and how many others
  * refused too, rather than every one; any other reason past REASON_LINE_CHARS cut, with the count of
- * characters left out.
+ * characters left out. `refusalLine` words that refusal: the CLI's in the reader's language by its
+ * code, as the workspace does (client/refusal-words.ts); by default its English sentence.
  */
-export function heldReasonLine(why: HeldWhy, language: Language = 'en', max = REASON_LINE_CHARS): string {
+export function heldReasonLine(why: HeldWhy, language: Language = 'en', max = REASON_LINE_CHARS, refusalLine: (refusal: EngagementRefusal) => string = (r) => r.sentence): string {
   let text = heldReasonText(why, language);
   if (why.code === 'refused' && why.refusals?.length) {
     const others = (why.count ?? why.refusals.length) - 1;
     const label = sentence(language, 'held.why.refused');
-    text = `${label} ${why.refusals[0]!.sentence}${others > 0 ? ` ${countedSentence(language, 'held.why.refused-more', others)}` : ''}`;
+    text = `${label} ${refusalLine(why.refusals[0]!)}${others > 0 ? ` ${countedSentence(language, 'held.why.refused-more', others)}` : ''}`;
   }
   const chars = [...text];
   if (chars.length <= max) return text;

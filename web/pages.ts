@@ -54,7 +54,7 @@ import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { authorityReading, AuthorityNames } from '../client/authority-names';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
-import { missingTextWords, refusalSentence, refusedFields, wordedRefusal, type RefusalWording } from './refusals';
+import { missingTextWords, refusalWords, refusedFields, wordedRefusal, type RefusalWording } from './refusals';
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
@@ -138,8 +138,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * in another language, so a screen reader reads it as English (partials/field-error.hbs).
    */
   const refusalText = (message: string, language: Language, timeZone = 'UTC', refusal?: RefusalDetails, wording: RefusalWording = views): { text: string; lang?: string } => {
-    const known = refusal ?? wordedRefusal(message);
-    const text = known && refusalSentence(known, language, timeZone, wording);
+    const text = refusalWords(message, refusal, language, timeZone, wording);
     return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 

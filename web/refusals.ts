@@ -3,7 +3,7 @@
 // campaign's zone). What is the workspace's own: which form field each refusal is tied to.
 import { REFUSALS, refusalList, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
 
-export { missingTextWords, refusalSentence, wordedRefusal, type RefusalWording } from '../client/refusal-words';
+export { missingTextWords, refusalSentence, refusalWords, wordedRefusal, type RefusalWording } from '../client/refusal-words';
 
 /**
  * A refusal as the problems it says, each with the field it names (`assessment-fr:security`, a key

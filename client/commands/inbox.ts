@@ -7,11 +7,12 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { CaseDocuments } from '../../documents/document-store';
 import { loadEncryption } from '../../encryption/config';
-import { heldReasonLine } from '../../intake/held-reason';
+import { heldReasonLine, REASON_LINE_CHARS, type EngagementRefusal } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
 import { openIntake } from '../../intake/open';
 import type { SharedStore } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
+import { refusalDetails } from '../../workflows/refusals';
 import type { DocumentRef } from '../../workflows/types';
 import { parseEngagementRef, type EngagementRef } from '../api';
 import { withLateReplies } from '../late-replies';
@@ -20,6 +21,8 @@ import { cliWords, type CliWords } from '../cli-words';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
 import { typedMessageId } from '../message-id';
 import { section, table } from '../output';
+import { refusalWords, wordedRefusal } from '../refusal-words';
+import { cliWording } from '../timeline-words';
 import { withContext, type CommandContext, type Session } from './context';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -261,6 +264,33 @@ async function onHeldMessage(
   }
 }
 
+/**
+ * An engagement's refusal of a held message on the CLI's line: its vendor and its words in the
+ * officer's language by its code, as the workspace lists it (refusalWords); one this release cannot
+ * word, as the engagement wrote it (its sentence names the engagement).
+ */
+export function heldRefusalLine(refusal: EngagementRefusal, words: CliWords): string {
+  const worded = refusalWords(refusal.sentence, refusalDetails(refusal), words.language, 'UTC', cliWording(words));
+  return worded === undefined ? refusal.sentence : `${refusal.vendor}${words.shared('punctuation.colon')}${worded}`;
+}
+
+/**
+ * A message assigned to a case that has ended is refused (the case takes nothing more): the refusal
+ * then says how to file it with the closed record instead, the command as the officer types it. Any
+ * other error is left as it is. `heldIn` is the pen the officer named, if any.
+ */
+function endedPointsToAttachLate(err: unknown, messageId: string, ref: EngagementRef, heldIn: string | undefined): unknown {
+  if (!(err instanceof DossierClientError) || err.code !== ClientErrorCode.Refused || !err.refused) return err;
+  if ((refusalDetails(err) ?? wordedRefusal(err.refused.reason))?.refusal !== 'ended') return err;
+  const command = ['npx dossier inbox attach-late', typedArgument(messageId.replace(/^<(.*)>$/, '$1')), ref.campaignId, ref.vendorId, ...(heldIn ? ['--held-in', heldIn] : [])].join(' ');
+  return new DossierClientError(err.code, err.message, { cause: err, refused: err.refused, then: { key: 'attach-late', values: { command } } });
+}
+
+/** A value as a shell takes it: as it is when it has no character the shell reads, else in single quotes. */
+function typedArgument(value: string): string {
+  return /^[\w@.+=:,%\/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 export function inboxCommands(session: Session): Command {
   const group = new Command('inbox');
 
@@ -284,7 +314,7 @@ export function inboxCommands(session: Session): Command {
               (held.length
                 ? table(
                     ctx.words.headings('message', 'date', 'from', 'kind', 'subject', 'why-held'),
-                    held.map((h) => [h.messageId, ctx.words.when(h.date), h.from, ctx.words.code('kind', h.kind), h.subject, heldReasonLine(h.why, ctx.words.language)]),
+                    held.map((h) => [h.messageId, ctx.words.when(h.date), h.from, ctx.words.code('kind', h.kind), h.subject, heldReasonLine(h.why, ctx.words.language, REASON_LINE_CHARS, (r) => heldRefusalLine(r, ctx.words))]),
                   )
                 : options.campaign
                   ? ctx.words.shared('held.none-for', { campaign: options.campaign })
@@ -306,7 +336,9 @@ export function inboxCommands(session: Session): Command {
       withContext(session, (ctx, typed: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
         const messageId = typedMessageId(typed);
         return onHeldMessage(ctx, messageId, campaign, vendor, options, async (intake, ref, heldIn) => {
-          const result = await intake.assign(heldIn, messageId, ref, ctx.officer);
+          const result = await intake.assign(heldIn, messageId, ref, ctx.officer).catch((err: unknown) => {
+            throw endedPointsToAttachLate(err, messageId, ref, options.heldIn);
+          });
           ctx.out.result(result, () =>
             ctx.words.say('held.assigned', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), effect: ctx.words.sayOr(`held.effect.${result.effect}`, result.effect) }),
           );

@@ -98,7 +98,7 @@ describe('the dossier CLI in French', () => {
     for (const words of ['conclusions', 'pas encore rédigées', 'projet', 'Dossiers encore ouverts']) expect(statement, words).toContain(words);
     const unpublished = await dossier(['--lang', 'fr', 'statement', 'publication', campaignId]);
     expect(unpublished.code).toBe(4);
-    expect(unpublished.stderr).toBe(`dossier: campaign:${campaignId} n’est pas publiée${NBSP}: la déclaration n’est pas encore rédigée (des dossiers sont en cours${NNBSP}; \`dossier statement draft\` la rédige maintenant)\n`);
+    expect(unpublished.stderr).toBe(`dossier: campaign:${campaignId} n’est pas publiée${NBSP}: la déclaration n’est pas encore rédigée (des dossiers sont en cours${NNBSP}; \`npx dossier statement draft\` la rédige maintenant)\n`);
 
     // The audit export follows the officer's language unless --language names another.
     const csv = join(env.scratch, `${campaignId}.csv`);

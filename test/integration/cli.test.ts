@@ -252,7 +252,7 @@ describe('the dossier CLI', () => {
       'statement', 'request-changes', campaignId, '--authority', 'fdpic', '--version', '1', '--comment', 'Name the Houseparty silence plainly.',
     ]);
     expect(sentBack).toMatchObject({ phase: 'revising', draft: { version: 1 } });
-    expect(await ok(['statement', 'edit', campaignId, '--file', fixture('statement-edit.yaml')])).toContain(`submit version 2 with \`dossier statement draft ${campaignId}\``);
+    expect(await ok(['statement', 'edit', campaignId, '--file', fixture('statement-edit.yaml')])).toContain(`submit version 2 with \`npx dossier statement draft ${campaignId}\``);
     const resubmitted = await okJson<CampaignStatus>(['statement', 'draft', campaignId]);
     expect(resubmitted.draft?.version).toBe(2);
 

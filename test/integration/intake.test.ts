@@ -1232,7 +1232,7 @@ describe('the officer at the command line', () => {
     const listed = await cli(['inbox', 'held']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('No mail that names no campaign is held: without --campaign, only that mail is listed.');
-    expect(listed.stdout).toContain('`dossier inbox held --campaign <campaign id>` lists it');
+    expect(listed.stdout).toContain('`npx dossier inbox held --campaign <campaign id>` lists it');
   });
 
   it('lists the holding pen and assigns held mail to an engagement', async () => {

@@ -336,7 +336,7 @@ describe('a late reply to an ended case', () => {
       );
       // No campaign runs this engagement, so none could be told: the officer is not promised a version that says it.
       expect(done.stdout.replace(/\s+/g, ' ')).toContain(
-        "Its campaign could not be told of it, so `statement status` will not point it out to the lead: the lead's next `statement draft` still reads the reply from the record, and will say that the company replied in time.",
+        "Its campaign could not be told of it, so `npx dossier statement status` will not point it out to the lead: the lead's next `npx dossier statement draft` still reads the reply from the record, and will say that the company replied in time.",
       );
       expect(done.stderr).toContain('but its campaign could not be told (');
       const { endedAt } = await e.status();

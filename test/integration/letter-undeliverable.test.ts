@@ -33,7 +33,7 @@ describe('a letter refused for good', () => {
     const [text] = (await env.parsed([notice])).map((m) => m.text ?? '');
     expect(text).toMatch(/did not reach Vendor gone/);
     expect(text).toMatch(/No deadline runs/);
-    expect(text).toContain(`dossier engagement correct-contact ${e.handle.workflowId}`);
+    expect(text).toContain(`npx dossier engagement correct-contact ${e.handle.workflowId}`);
 
     const waiting = await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
     expect(waiting.nextDeadline).toBeUndefined();
@@ -52,7 +52,7 @@ describe('a letter refused for good', () => {
 
     const shown = await runDossier(env.childEnv, officer, ['engagement', 'show', e.handle.workflowId]);
     expect(shown.stdout).toContain('letter-undeliverable');
-    expect(shown.stdout).toContain(`Refused for good at privacy@gone.test. Correct it: dossier engagement correct-contact ${e.handle.workflowId}`);
+    expect(shown.stdout).toContain(`Refused for good at privacy@gone.test. Correct it: npx dossier engagement correct-contact ${e.handle.workflowId}`);
 
     // A bad address is refused by the CLI with the field named, and changes nothing.
     const bad = await runDossier(env.childEnv, officer, ['engagement', 'correct-contact', e.handle.workflowId, '--email', 'not-an-address', '--reason', 'typo']);

@@ -83,7 +83,7 @@ const unreachable = async () => {
 const ended = async () => {
   throw refused('campaign:vc', ENDED_REASON, undefined, { refusal: 'ended', values: {} });
 };
-const NOT_TOLD_EN = 'Its campaign could not be told of it, so `statement status` will not point it out to the lead: the lead\'s next `statement draft` still reads the reply from the record.';
+const NOT_TOLD_EN = 'Its campaign could not be told of it, so `npx dossier statement status` will not point it out to the lead: the lead\'s next `npx dossier statement draft` still reads the reply from the record.';
 
 describe('a late reply attached at the command line when its campaign cannot be told of it', () => {
   it('says the campaign could not be told and that the next `statement draft` still reads the reply, in English and French', async () => {
@@ -97,7 +97,7 @@ describe('a late reply attached at the command line when its campaign cannot be 
     const fr = await attach('2026-10-20T09:00:00.000Z', 'fr', unreachable);
     expect(fr.exitCode, fr.stderr).toBe(EXIT.ok);
     expect(fr.stdout).toContain(
-      'Sa campagne n’a pas pu en être informée, et `statement status` ne le signalera pas à l’autorité responsable\u00a0: son prochain `statement draft` lit tout de même la réponse au dossier.',
+      'Sa campagne n’a pas pu en être informée, et `npx dossier statement status` ne le signalera pas à l’autorité responsable\u00a0: son prochain `npx dossier statement draft` lit tout de même la réponse au dossier.',
     );
   });
 
@@ -106,7 +106,7 @@ describe('a late reply attached at the command line when its campaign cannot be 
     expect(inTime.exitCode, inTime.stderr).toBe(EXIT.ok);
     expect(inTime.stdout).toContain('It reached the case mailbox within the time given, before the case closed on ');
     expect(inTime.stdout).toContain(
-      "Its campaign could not be told of it, so `statement status` will not point it out to the lead: the lead's next `statement draft` still reads the reply from the record, and will say that the company replied in time.",
+      "Its campaign could not be told of it, so `npx dossier statement status` will not point it out to the lead: the lead's next `npx dossier statement draft` still reads the reply from the record, and will say that the company replied in time.",
     );
     expect(inTime.stdout).not.toContain('the next version of the statement will say');
   });

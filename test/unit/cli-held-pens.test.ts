@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { EXIT } from '../../client/cli';
 import { Session, type CommandContext } from '../../client/commands/context';
-import { refused } from '../../client/errors';
+import { ENDED_REASON, refused } from '../../client/errors';
 import { typedMessageId } from '../../client/message-id';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { heldCensusIn } from '../../intake/held-census';
@@ -32,7 +32,11 @@ class StandInSession extends Session {
   readonly confirmed: ConfirmInboundInput[] = [];
   readonly recorded: unknown[] = [];
 
-  constructor(env: Record<string, string>, language: Language = 'en') {
+  constructor(
+    env: Record<string, string>,
+    language: Language = 'en',
+    private readonly refusing?: () => Error,
+  ) {
     super(env, language);
   }
 
@@ -42,7 +46,10 @@ class StandInSession extends Session {
     const dossier = {
       status: async () => status,
       confirmInbound: async (_ref: unknown, input: ConfirmInboundInput) => (this.confirmed.push(input), { stage: status.stage }),
-      recordInbound: async (_ref: unknown, input: { messageId: string }) => (this.recorded.push(input), { messageId: input.messageId, effect: 'to-review' }),
+      recordInbound: async (_ref: unknown, input: { messageId: string }) => {
+        if (this.refusing) throw this.refusing();
+        return this.recorded.push(input), { messageId: input.messageId, effect: 'to-review' };
+      },
     };
     return Object.assign(Object.create(context) as CommandContext, { dossier: async () => dossier as never, campaigns: async () => ({}) as never });
   }
@@ -52,7 +59,7 @@ class StandInSession extends Session {
  * A data folder whose case mailbox holds a journalist's question in campaign vc's pen (its subject
  * names the campaign, and every engagement refused it) and a stranger's note in the unsorted pen.
  */
-async function heldMail() {
+async function heldMail({ refusal = () => refused('engagement engagement:vc:zoom', 'the sender is not an address of Zoom') }: { refusal?: () => Error } = {}) {
   const data = mkdtempSync(join(scratch, 'data-'));
   ensureDevMasterKeys(join(data, 'master.keys'));
   const env = { DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: 'Marie Leclerc', TEMPORAL_ADDRESS: '127.0.0.1:1' };
@@ -71,7 +78,7 @@ async function heldMail() {
     },
     domain: 'localhost',
     caseMailbox: 'case@localhost',
-    dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:zoom', 'the sender is not an address of Zoom')) } as never,
+    dossier: { recordInbound: async () => Promise.reject(refusal()) } as never,
     census: heldCensusIn(store.files),
   });
   const settled = await sorter.pass();
@@ -170,5 +177,33 @@ describe('a reply’s Message-ID typed without its angle brackets', () => {
     expect(typedMessageId(' <a@b> ')).toBe('<a@b>');
     expect(typedMessageId('<a@b')).toBe('<a@b>');
     expect(typedMessageId('')).toBe('');
+  });
+});
+
+/** An engagement that has ended refuses what it is sent, with its code, as the client's updates do (client/errors.ts). */
+const ended = () => refused('engagement engagement:vc:zoom', ENDED_REASON, undefined, { refusal: 'ended', values: {} });
+
+describe('a message an ended engagement refused', () => {
+  it('is listed with the refusal worded by its code in the officer’s language, as the workspace lists it', async () => {
+    const { env } = await heldMail({ refusal: ended });
+    const fr = await runCli(new StandInSession(env, 'fr'), ['inbox', 'held', '--campaign', 'vc']);
+    expect(fr.exitCode, fr.stderr).toBe(EXIT.ok);
+    expect(flat(fr.stdout)).toContain('le dossier l’a refusé\u00a0: zoom\u00a0: Ce dossier est terminé et n’accepte plus aucune demande.');
+    expect(fr.stdout).not.toContain(ENDED_REASON);
+    const en = await runCli(new StandInSession(env), ['inbox', 'held', '--campaign', 'vc']);
+    expect(flat(en.stdout)).toContain('the engagement refused it: zoom: This case has ended and accepts no more requests.');
+  });
+
+  it('assigned to an engagement that has ended, is refused with the command that files it with the closed record', async () => {
+    const { env, inPen } = await heldMail({ refusal: ended });
+    const assigned = await runCli(new StandInSession(env, 'en', ended), ['inbox', 'assign', 'lost@nowhere.test', 'vc', 'zoom']);
+    expect(assigned.exitCode, assigned.stderr).toBe(EXIT.refused);
+    expect(flat(assigned.stderr)).toContain(ENDED_REASON);
+    expect(flat(assigned.stderr)).toContain('npx dossier inbox attach-late lost@nowhere.test vc zoom');
+    expect(inPen(undefined)).toBe(1);
+    const fr = await runCli(new StandInSession(env, 'fr', ended), ['inbox', 'assign', 'lost@nowhere.test', 'vc', 'zoom']);
+    expect(fr.exitCode).toBe(EXIT.refused);
+    expect(flat(fr.stderr)).toContain('Ce dossier est terminé et n’accepte plus aucune demande.');
+    expect(flat(fr.stderr)).toContain('npx dossier inbox attach-late lost@nowhere.test vc zoom');
   });
 });

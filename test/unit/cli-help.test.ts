@@ -41,7 +41,7 @@ describe('the help in French', () => {
     expect(unwrapped(stdout)).toContain('exporte la piste d’audit d’une campagne');
     expect(unwrapped(stdout)).toContain(`entreprise identifiant de l’entreprise${NBSP}: ce dossier seulement`);
     // Commander's notes on an option, in French too.
-    expect(unwrapped(stdout)).toContain(`format du fichier (choix${NBSP}: "csv", "pdf", par défaut${NBSP}: "csv")`);
+    expect(unwrapped(stdout)).toContain(`format du fichier${NBSP}: csv, json (un objet par ligne) ou pdf (par défaut${NBSP}: celui que nomme l’extension du fichier --out, sinon csv) (choix${NBSP}: "csv", "json", "pdf")`);
     for (const english of ['Usage:', 'Arguments:', 'campaign id', 'choices:', 'default:']) expect(stdout).not.toContain(english);
   });
 

@@ -41,7 +41,7 @@ describe('a sentence about a number of things', () => {
     expect(en.sayCount('shred.documents-removed', 2)).toBe('2 documents kept for its cases were removed from the store.');
     expect(en.sayCount('campaign.started', 1, { workflowId: 'campaign:vc' })).toBe('Started campaign:vc with 1 vendor.');
     expect(en.sayCount('campaign.started', 0, { workflowId: 'campaign:vc' })).toBe('Started campaign:vc with 0 vendors.');
-    expect(en.sayCount('statement.texts-missing', 1)).toBe('1 text still missing (`dossier statement status` lists it)');
+    expect(en.sayCount('statement.texts-missing', 1)).toBe('1 text still missing (`npx dossier statement status` lists it)');
     expect(en.sayCount('audit.unreadable', 12345)).toBe("12,345 events could not be read: the campaign's data key was destroyed.");
   });
 
@@ -49,7 +49,7 @@ describe('a sentence about a number of things', () => {
     expect(fr.sayCount('shred.documents-removed', 0)).toBe('0 document conservé pour ses dossiers a été supprimé du stockage.');
     expect(fr.sayCount('shred.documents-removed', 3)).toBe('3 documents conservés pour ses dossiers ont été supprimés du stockage.');
     expect(fr.sayCount('campaign.started', 1, { workflowId: 'campaign:vc' })).toBe('campaign:vc lancée avec 1 entreprise.');
-    expect(fr.sayCount('statement.texts-missing', 2)).toBe('2 textes encore manquants (`dossier statement status` les liste)');
+    expect(fr.sayCount('statement.texts-missing', 2)).toBe('2 textes encore manquants (`npx dossier statement status` les liste)');
     expect(fr.sayCount('audit.unreadable', 1)).toBe('1 événement illisible\u00a0: la clé de données de la campagne a été détruite.');
   });
 

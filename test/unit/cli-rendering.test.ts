@@ -174,9 +174,9 @@ describe('statement edit', () => {
   });
 
   it('still tells the lead to submit while an engagement is under way, or to write what is missing', async () => {
-    expect(await edit({ missingTextCount: 0 }, { engagements: [{ vendorId: 'zoom', state: 'in-progress' }] })).toBe('Statement text updated; submit it with `dossier statement draft vc`.\n');
-    expect(await edit({ missingTextCount: 2 }, ended)).toBe('Statement text updated; 2 texts still missing (`dossier statement status` lists them).\n');
-    expect(await edit({ missingTextCount: 1 }, ended)).toBe('Statement text updated; 1 text still missing (`dossier statement status` lists it).\n');
+    expect(await edit({ missingTextCount: 0 }, { engagements: [{ vendorId: 'zoom', state: 'in-progress' }] })).toBe('Statement text updated; submit it with `npx dossier statement draft vc`.\n');
+    expect(await edit({ missingTextCount: 2 }, ended)).toBe('Statement text updated; 2 texts still missing (`npx dossier statement status` lists them).\n');
+    expect(await edit({ missingTextCount: 1 }, ended)).toBe('Statement text updated; 1 text still missing (`npx dossier statement status` lists it).\n');
   });
 });
 
@@ -185,7 +185,7 @@ describe('statement status', () => {
   it('names the engagements still open before the first version, and how to settle them', () => {
     const engagements = [{ vendorId: 'zoom', state: 'ended' }, { vendorId: 'cisco', state: 'in-progress' }, { vendorId: 'google', state: 'in-progress' }];
     const shown = renderStatementStatus({ ...status, engagements } as unknown as CampaignStatus);
-    expect(shown).toContain('Engagements still open (version 1 goes out on its own once they end; `statement draft --open-cases <file>` settles them now)');
+    expect(shown).toContain('Engagements still open (version 1 goes out on its own once they end; `npx dossier statement draft --open-cases <file>` settles them now)');
     expect(shown).toContain('cisco, google');
     expect(renderStatementStatus({ ...status, engagements: engagements.slice(0, 1) } as unknown as CampaignStatus)).not.toContain('still open');
   });
@@ -219,7 +219,7 @@ describe('campaign list', () => {
   }
 
   it('says that ended campaigns are listed with --all when no running one is found', async () => {
-    expect(await list([])).toBe('No running campaign (`dossier campaign list --all` lists published and ended ones too).\n');
+    expect(await list([])).toBe('No running campaign (`npx dossier campaign list --all` lists published and ended ones too).\n');
     expect(await list(['--all'])).toBe('No campaign.\n');
   });
 });

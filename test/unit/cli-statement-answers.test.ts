@@ -345,11 +345,11 @@ describe('the lead’s edits saved while a version is out for approval', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('saved, they go out with the next version the lead submits (`statement draft`)');
     const status = await run(kase, ['statement', 'status', 'vc']);
     expect(status.stdout.replace(/\s+/g, ' ')).toContain(
-      'The lead’s edits to the text since version 1 are saved but not yet submitted: they go out with the next `statement draft`; approved as it is, version 1 is published without them.',
+      'The lead’s edits to the text since version 1 are saved but not yet submitted: they go out with the next `npx dossier statement draft`; approved as it is, version 1 is published without them.',
     );
     const fr = await run(kase, ['statement', 'status', 'vc'], 'fr');
     expect(fr.stdout.replace(/[ \t\r\n]+/g, ' ')).toContain(
-      'Les modifications du texte par l’autorité responsable depuis la version 1 sont enregistrées mais pas encore soumises\u00a0: elles partent avec le prochain `statement draft`\u202f; approuvée telle quelle, la version 1 est publiée sans elles.',
+      'Les modifications du texte par l’autorité responsable depuis la version 1 sont enregistrées mais pas encore soumises\u00a0: elles partent avec le prochain `npx dossier statement draft`\u202f; approuvée telle quelle, la version 1 est publiée sans elles.',
     );
   });
 

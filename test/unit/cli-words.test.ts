@@ -185,9 +185,9 @@ describe('a reply attached to a closed record after the current version, in stat
       draft: { version: 2, date: '2026-12-01', approvals: [], required: 2, pending: ['opc', 'cnil'] },
       lateRepliesNotInDraft: [{ vendorId: 'houseparty', vendorName: 'Houseparty', receivedAt: '2026-11-30T10:00:00Z' }],
     };
-    expect(renderStatementStatus(status as never)).toContain('Houseparty: a reply was attached to the closed record after version 2 was drafted; draft a new version (`statement draft`) for the statement to say it.');
+    expect(renderStatementStatus(status as never)).toContain('Houseparty: a reply was attached to the closed record after version 2 was drafted; draft a new version (`npx dossier statement draft`) for the statement to say it.');
     expect(renderStatementStatus(status as never, undefined, cliWords('fr'))).toContain(
-      'Houseparty\u00a0: une réponse a été versée au dossier clos après la rédaction de la version 2\u202f; rédigez-en une nouvelle (`statement draft`) pour que la déclaration en fasse état.',
+      'Houseparty\u00a0: une réponse a été versée au dossier clos après la rédaction de la version 2\u202f; rédigez-en une nouvelle (`npx dossier statement draft`) pour que la déclaration en fasse état.',
     );
     expect(renderStatementStatus({ ...status, lateRepliesNotInDraft: undefined } as never)).not.toContain('closed record');
   });
@@ -201,10 +201,10 @@ describe('a response of a vendor the lead closed, known after the current versio
       responsesNotInDraft: [{ vendorId: 'cisco', vendorName: 'Cisco', respondedAt: '2026-11-20T09:00:00Z' }],
     };
     expect(renderStatementStatus(status as never)).toContain(
-      'Cisco: the case the lead closed ended after version 1 was drafted, and the vendor had responded; the version does not say so. The next version (`dossier statement draft`) will say it.',
+      'Cisco: the case the lead closed ended after version 1 was drafted, and the vendor had responded; the version does not say so. The next version (`npx dossier statement draft`) will say it.',
     );
     expect(renderStatementStatus(status as never, undefined, cliWords('fr'))).toContain(
-      'Cisco\u00a0: le dossier clos par l’autorité responsable s’est terminé après la rédaction de la version 1, et l’entreprise avait répondu\u202f; la version ne le dit pas. La prochaine version (`dossier statement draft`) le dira.',
+      'Cisco\u00a0: le dossier clos par l’autorité responsable s’est terminé après la rédaction de la version 1, et l’entreprise avait répondu\u202f; la version ne le dit pas. La prochaine version (`npx dossier statement draft`) le dira.',
     );
     expect(renderStatementStatus({ ...status, responsesNotInDraft: undefined } as never)).not.toContain('had responded');
   });

@@ -207,6 +207,22 @@ describe('the officer notice', () => {
     for (const m of [closed, undeliverable]) expect(`${m.text} ${m.html}`).not.toMatch(/échanges|retirez l’entreprise du dossier/);
   });
 
+  it('says how to correct a refused address with the command as typed (npx dossier), and links the case in the workspace when it has its address', async () => {
+    for (const language of ['fr', 'en'] as const) {
+      const message = { ...toOffice({ note: 'x', letterUndeliverable: true }), language };
+      const url = `https://dossier.test/campaigns/${input.campaign.id}/engagements/zoom`;
+      const linked = await composeMessage(message, { workspaceUrl: 'https://dossier.test' });
+      const text = String(linked.text).replace(/[ \t\r\n]+/g, ' ');
+      expect(text).toContain(`(npx dossier engagement correct-contact engagement:${input.campaign.id}:zoom --email`);
+      expect(text).toContain(language === 'fr' ? `, ou sur la page du dossier dans l’espace de travail${NBSP}: ${url})` : `, or on the case’s page in the workspace: ${url})`);
+      expect(String(linked.html)).toContain(`<code>npx dossier engagement correct-contact`);
+      expect(String(linked.html)).toContain(`<a href="${url}">`);
+      const unlinked = await compose(message);
+      expect(unlinked.text).not.toContain('https://');
+      expect(unlinked.text.replace(/[ \t\r\n]+/g, ' ')).toContain('(npx dossier engagement correct-contact');
+    }
+  });
+
   it('leaves no English word in a delayed delivery: the worker is the “service de traitement”', async () => {
     const delayed = await read({ notice: { code: 'delivery-delayed', step: 'reminder-1', kind: 'reminder', after: '4 hours' } });
     expect(delayed.text).toContain('le motif figure dans le journal du service de traitement et dans l’interface Web de Temporal');
