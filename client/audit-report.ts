@@ -10,10 +10,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
-import type { AuditEvent, AuditEventKind, AuditTrail, DetailField } from './audit';
+import type { AuditEvent, AuditEventKind, AuditTrail, DetailField, DetailPart } from './audit';
 import { sharedSentence as sentence } from './shared-sentence';
 import { notMailedText } from './not-mailed';
-import { MESSAGE_KINDS, type Language } from '../workflows/types';
+import { MESSAGE_KINDS, PRINCIPLES, type Language, type Principle } from '../workflows/types';
 import { pluralForm } from '../workflows/locale';
 import { LayoutDocument, type TextSpan } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
@@ -59,6 +59,12 @@ interface AuditWording {
   detailYesNo: Record<'true' | 'false', string>;
   /** A field's coded value in words, by field name (`mode`: `add`, `replace`); a value with none, as recorded. */
   detailFieldValues: Record<string, Record<string, string>>;
+  /**
+   * A field in parts (answers by question, a statement's texts by vendor, principle or language): a
+   * part with what is said of its text (`{{head}} ({{about}})`), the separators, and a text's length
+   * and paragraphs by the count's plural category.
+   */
+  detailParts: { part: string; separator: string; headSeparator: string; aboutSeparator: string; characters: Record<'one' | 'other', string>; paragraphs: Record<'one' | 'other', string> };
   /** The codes each kind of row carries in `action`, in words. */
   stages: Record<string, string>;
   outcomes: Record<string, string>;
@@ -177,13 +183,33 @@ function actorWords(actor: string, words: Words): string {
 /** An input's fields, each by its name in the export's language (a name the template lacks, as recorded). */
 function fieldsInWords(fields: readonly DetailField[], words: Words): string {
   return fields
-    .map(({ name, value }) =>
+    .map(({ name, value, parts }) =>
       fill(words.detailField, {
         label: words.detailFieldNames[name] ?? name,
-        value: typeof value === 'boolean' ? words.detailYesNo[String(value) as 'true' | 'false'] : valueInWords(words, name, String(value)),
+        value: parts
+          ? parts.map((part) => partInWords(part, words)).join(words.detailParts.separator)
+          : typeof value === 'boolean'
+            ? words.detailYesNo[String(value) as 'true' | 'false']
+            : valueInWords(words, name, String(value)),
       }),
     )
     .join(words.detailFieldSeparator);
+}
+
+/** A field's part: what it is about (an id, a principle's title, a language), then its languages, length or paragraphs. */
+function partInWords(part: DetailPart, words: Words): string {
+  const { detailParts } = words;
+  const language = (l: string) => words.languages[l as Language] ?? l;
+  const principle = part.principle && (PRINCIPLES as readonly string[]).includes(part.principle) ? principleTitle(part.principle as Principle, words.language) : part.principle;
+  const count = (forms: Record<'one' | 'other', string>, n: number) => fill(forms[pluralForm(words.language, n)], { count: n });
+  const head = [part.id, principle, part.language && language(part.language)].filter(Boolean).join(detailParts.headSeparator);
+  const about = [
+    ...(part.languages ?? []).map(language),
+    part.characters !== undefined ? count(detailParts.characters, part.characters) : '',
+    part.paragraphs !== undefined ? count(detailParts.paragraphs, part.paragraphs) : '',
+  ].filter(Boolean);
+  if (!about.length) return head;
+  return head ? fill(detailParts.part, { head, about: about.join(detailParts.aboutSeparator) }) : about.join(detailParts.aboutSeparator);
 }
 
 /** A coded value in words where the template has them (its own entries only: a recorded `toString` is text, not a key). */

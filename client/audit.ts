@@ -21,6 +21,7 @@ import {
   changeContactsUpdate,
   documentDownloadedSignal,
   draftStatementUpdate,
+  extendDeadlineUpdate,
   vendorContactsChangedSignal,
   withdrawSignal,
   type AuthorityNamed,
@@ -54,7 +55,29 @@ export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 /** One field of an input, by the workflow's name for it (`receivedAt`, `confirmsPublication`); a long text clipped, a list joined with ` | `. */
 export interface DetailField {
   name: string;
+  /** As recorded; for a field with `parts`, the same parts in the workflow's codes (`q1 (57 characters), q2 (3 characters)`). */
   value: string | number | boolean;
+  /**
+   * A field whose input is a list or a text of several languages (answers by question, a statement's
+   * texts by vendor, principle or language): each part apart, for the report to word in the export's
+   * language. What it says of a text is its languages and length, never the text itself.
+   */
+  parts?: DetailPart[];
+}
+
+/** One part of a field: what it is about, as recorded, and what the export says of its text in place of the text. */
+export interface DetailPart {
+  /** A question's, a vendor's or a demonstration's id. */
+  id?: string;
+  /** A principle (`security`), which the report names by its title. */
+  principle?: string;
+  /** The language a part is written in (the conclusions' English paragraphs), which the report names. */
+  language?: Language;
+  /** The languages a public text was given in (its others left empty), which the report names. */
+  languages?: Language[];
+  /** Its text's length: a vendor's answer is confidential, so the export says how long, not what. */
+  characters?: number;
+  paragraphs?: number;
 }
 
 export interface AuditEvent {
@@ -518,6 +541,11 @@ class HistoryReader {
   private completed = false;
   /** Who asked for the run's cancellation, for the row saying it ended cancelled. */
   private cancelledBy: string | undefined;
+  /**
+   * The latest deadline extension's row, until the message confirming it to the vendor is scheduled:
+   * the request names a duration or a day, and that message the date it counted and which deadline moved.
+   */
+  private pendingExtension: AuditEvent | undefined;
   /** The campaign's authorities by id, as its file names them (from its input), for its approval rows and its refusals. */
   private readonly authorityNames = new Map<string, AuthorityNamed>();
 
@@ -616,8 +644,12 @@ class HistoryReader {
       const a = e.activityTaskScheduledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
       this.scheduled.set(id, { type: a.activityType?.name ?? '', input });
-      const message = input as { kind?: unknown; step?: unknown } | undefined;
+      const message = input as { kind?: unknown; step?: unknown; details?: unknown } | undefined;
       if (message?.kind === 'statement-notice' && typeof message.step === 'string') this.noticeSteps.add(message.step);
+      if (message?.kind === 'deadline-extension' && this.pendingExtension) {
+        extensionCounted(this.pendingExtension, message.details);
+        this.pendingExtension = undefined;
+      }
     } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
       const child = parseWorkflowId(e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId ?? undefined);
       if (child?.kind === 'engagement') this.started.add(child.vendorId);
@@ -711,7 +743,9 @@ class HistoryReader {
     // An approval's authority is named as the campaign file names it; an id the campaign does not have stays as recorded.
     const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId)?.name : undefined;
     const described = this.describe(value, authority ? ['authorityId'] : []);
+    const row = this.out.length;
     this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, ...described, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
+    if (name === extendDeadlineUpdate.name) this.pendingExtension = this.out[row];
   }
 
   /**
@@ -810,7 +844,9 @@ class HistoryReader {
     const fields: DetailField[] = [];
     for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
       if (name === 'by' || skip.includes(name)) continue;
-      if (typeof value === 'string') fields.push({ name, value: clip(value) });
+      const parted = partedFields(name, value);
+      if (parted) fields.push(...parted);
+      else if (typeof value === 'string') fields.push({ name, value: clip(value) });
       else if (typeof value === 'number' || typeof value === 'boolean') fields.push({ name, value });
       else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) fields.push({ name, value: clip(value.join(' | ')) });
       // Contacts (`correctContacts`, `changeContacts`, `vendorContactsChanged`): who is written to is the change.
@@ -857,6 +893,78 @@ type PublishedStatementInput = { version: number; vendors: { vendorId: string; n
 /** The kind and step of a message, each when the input names it. */
 function messageOf(message: { kind?: string; step?: string }): Pick<AuditEvent, 'messageKind' | 'step'> {
   return { ...(message.kind ? { messageKind: message.kind } : {}), ...(message.step ? { step: message.step } : {}) };
+}
+
+/**
+ * The fields of an input that are lists or texts of several languages, in parts (`DetailPart`);
+ * undefined for any other. Answers (`recordAnswers`, `confirmInbound`) by question and length: a
+ * vendor's answer is confidential, kept out of the export. A statement's edit (`editStatement`) by
+ * what it replaces: a vendor's summary, finding by principle or demonstration's observation, in the
+ * languages given; findings at conclusion by principle; conclusions and lessons by language.
+ */
+function partedFields(name: string, value: unknown): DetailField[] | undefined {
+  const field = (fieldName: string, parts: DetailPart[]) => ({ name: fieldName, value: parts.map(partCodes).join(', '), parts });
+  if (name === 'answers' && Array.isArray(value) && value.every((a) => typeof (a as { questionId?: unknown } | null)?.questionId === 'string')) {
+    const parts = (value as { questionId: string; answer?: unknown }[]).map((a) => ({ id: a.questionId, ...(typeof a.answer === 'string' ? { characters: a.answer.length } : {}) }));
+    return [field(name, parts)];
+  }
+  if (!isRecord(value)) return undefined;
+  if (name === 'findings') return [field(name, findingParts(value))];
+  if (name === 'conclusions' || name === 'lessonsLearned') {
+    return [field(name, LANGUAGES.filter((l) => Array.isArray(value[l])).map((language) => ({ language, paragraphs: (value[language] as unknown[]).length })))];
+  }
+  if (name === 'vendors' && Object.values(value).every(isRecord)) {
+    const summaries: DetailPart[] = [];
+    const findings: DetailPart[] = [];
+    const observations: DetailPart[] = [];
+    for (const [vendorId, text] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+      if (text.summary !== undefined) summaries.push({ id: vendorId, languages: languagesOf(text.summary) });
+      if (isRecord(text.findings)) findings.push(...findingParts(text.findings).map((part) => ({ id: vendorId, ...part })));
+      if (isRecord(text.demonstrations)) for (const [id, observation] of Object.entries(text.demonstrations)) observations.push({ id: `${vendorId} ${id}`, languages: languagesOf(observation) });
+    }
+    const fields = [field('vendorSummary', summaries), field('vendorFindings', findings), field('demonstrationObservations', observations)];
+    return fields.filter((f) => f.parts.length);
+  }
+  return undefined;
+}
+
+/**
+ * What the message confirming an extension to the vendor says of it (`details` of a
+ * `deadline-extension`), added to the request's row: which deadline moved (a follow-up round, by the
+ * round of the questions it lists, else the response), the date counted and the one it replaced.
+ */
+function extensionCounted(row: AuditEvent, details: unknown): void {
+  if (!isRecord(details)) return;
+  const fields = [...(row.fields ?? [])];
+  const questions = Array.isArray(details.questions) ? (details.questions as { round?: unknown }[]) : [];
+  const round = questions.map((q) => q?.round).find((r) => typeof r === 'number');
+  if (!fields.some((f) => f.name === 'round')) fields.push(typeof round === 'number' ? { name: 'round', value: round } : { name: 'deadline', value: 'response' });
+  if (typeof details.dueDate === 'string') fields.push({ name: 'newDueDate', value: details.dueDate });
+  if (typeof details.previousDueDate === 'string') fields.push({ name: 'previousDueDate', value: details.previousDueDate });
+  Object.assign(row, { fields, detail: detailOfFields(fields) });
+}
+
+/** Findings by principle, each with the languages its assessment was written in. */
+function findingParts(findings: Record<string, unknown>): DetailPart[] {
+  return Object.entries(findings).map(([principle, finding]) => ({ principle, languages: languagesOf((finding as { assessment?: unknown } | null)?.assessment) }));
+}
+
+/** The languages a public text was given in; a lone string (as older histories recorded one) is the officer's English. */
+function languagesOf(text: unknown): Language[] {
+  if (typeof text === 'string') return text.trim() ? ['en'] : [];
+  if (!isRecord(text)) return [];
+  return LANGUAGES.filter((l) => typeof text[l] === 'string' && (text[l] as string).trim() !== '');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A part in the workflow's codes, for `detail`: `zoom security (en, fr)`, `q1 (57 characters)`. */
+function partCodes(part: DetailPart): string {
+  const about = [part.languages?.join(', '), part.characters !== undefined ? `${part.characters} characters` : undefined, part.paragraphs !== undefined ? `${part.paragraphs} paragraphs` : undefined].filter(Boolean);
+  const head = [part.id, part.principle, part.language].filter(Boolean).join(' ');
+  return about.length ? `${head} (${about.join(', ')})`.trim() : head;
 }
 
 /** `name: value; …`, in the workflow's own names: a row's `detail` from its fields. */
