@@ -152,7 +152,7 @@ describe('dossier inbox held without --campaign', () => {
     const listed = await runCli(new StandInSession(env), ['inbox', 'held']);
     expect(listed.exitCode, listed.stderr).toBe(EXIT.ok);
     expect(listed.stdout).toContain('<lost@nowhere.test>');
-    expect(flat(listed.stdout)).toContain('Held in campaigns’ pens too, by campaign (messages): vc (1). `dossier inbox held --campaign <id>` lists a campaign’s.');
+    expect(flat(listed.stdout)).toContain('Held in campaigns’ pens too, by campaign (messages): vc (1). `npx dossier inbox held --campaign <id>` lists a campaign’s.');
 
     // The unsorted pen emptied, the campaign's pen is still named.
     expect((await runCli(new StandInSession(env), ['inbox', 'dismiss', 'lost@nowhere.test', '--reason', 'not ours'])).exitCode).toBe(EXIT.ok);
