@@ -11,6 +11,20 @@ export const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(
 /** `value` as the payloads an event carries, unencrypted. */
 export const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
 
+/** An update the server accepted: `name` called with `input`, sent by a process on an officer's desk. */
+export const updateAccepted = (eventId: number, seconds: number, updateId: string, name: string, input: object) => ({
+  eventId,
+  ...at(seconds),
+  workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: updateId, acceptedRequest: { meta: { updateId, identity: '4242@desk-12' }, input: { name, args: payloads(input) } } },
+});
+
+/** The update accepted as `acceptedEventId` completed, by default with an empty result. */
+export const updateCompleted = (eventId: number, seconds: number, updateId: string, acceptedEventId: number, outcome: object = { success: payloads({}) }) => ({
+  eventId,
+  ...at(seconds),
+  workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId }, acceptedEventId: Long.fromNumber(acceptedEventId), outcome },
+});
+
 /** A server that keeps the histories named, and lists the engagements among them for visibility. */
 export function serverKeeping(histories: Record<string, unknown[]>): Client {
   return {

@@ -1,21 +1,16 @@
 // Two contact changes close together: both may be done in the engagement before the campaign records
 // the first one's signal. Each campaign row must still read as its own change (who, how, which
 // addresses), not as the other one's (found by review8 with this history).
-import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv } from '../../client/audit-report';
-import { at, csvRows, payloads, serverKeeping } from '../helpers/audit-history';
+import { at, csvRows, payloads, serverKeeping, updateAccepted, updateCompleted } from '../helpers/audit-history';
 
 const campaignOpened = { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ campaign: { id: 'vc' } }) } };
 const engagementOpened = { eventId: 1, ...at(1), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: payloads({ revision: 3 }) } };
 const changed = (eventId: number, seconds: number, updateId: string, by: string, input: object) => [
-  {
-    eventId,
-    ...at(seconds),
-    workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: updateId, acceptedRequest: { meta: { updateId, identity: 'x' }, input: { name: 'changeContacts', args: payloads({ by, ...input }) } } },
-  },
-  { eventId: eventId + 1, ...at(seconds), workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId }, acceptedEventId: Long.fromNumber(eventId), outcome: { success: payloads({ stage: 'awaiting-response' }) } } },
+  updateAccepted(eventId, seconds, updateId, 'changeContacts', { by, ...input }),
+  updateCompleted(eventId + 1, seconds, updateId, eventId, { success: payloads({ stage: 'awaiting-response' }) }),
 ];
 const told = (eventId: number, seconds: number, contacts: object[]) => ({
   eventId,

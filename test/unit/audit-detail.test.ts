@@ -2,27 +2,18 @@
 // recorded (by question, with their length, never the vendor's confidential text), a statement's
 // edits (which part, of which vendor, in which languages), findings at conclusion, and a deadline
 // extension (the new date and which deadline it moved, as the message to the vendor said).
-import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
 import { pdfPageTexts } from '../helpers/pdf';
-import { at, csvRows, payloads, serverKeeping } from '../helpers/audit-history';
+import { at, csvRows, payloads, serverKeeping, updateAccepted, updateCompleted } from '../helpers/audit-history';
 
 const officer = 'Owen Okafor (officer, signed in)';
 const lead = 'Léa Tremblay (lead, CLI)';
 const authorities = [{ id: 'ico', name: { en: "UK Information Commissioner's Office", fr: 'Bureau du commissaire à l’information (Royaume-Uni)' } }];
 
-const accepted = (eventId: number, seconds: number, updateId: string, name: string, input: object) => ({
-  eventId,
-  ...at(seconds),
-  workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: updateId, acceptedRequest: { meta: { updateId, identity: '4242@desk-12' }, input: { name, args: payloads(input) } } },
-});
-const completed = (eventId: number, seconds: number, updateId: string, acceptedEventId: number) => ({
-  eventId,
-  ...at(seconds),
-  workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId }, acceptedEventId: Long.fromNumber(acceptedEventId), outcome: { success: payloads({}) } },
-});
+const accepted = updateAccepted;
+const completed = updateCompleted;
 
 const secretAnswer = 'Recordings are kept for 30 days on servers in Frankfurt.';
 const finding = (en: string, fr: string) => ({ assessment: { en, fr }, goodPractices: [] });

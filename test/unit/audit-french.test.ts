@@ -1,27 +1,18 @@
 // The French audit export says everything in French: an input's field names, yes and no, how a person
 // acted (in the workspace, at the command line), a kind of message by its word alone; the CSV's Action
 // column holds one code per row, not the kind and the step side by side ("open-letter letter").
-import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
 import { pdfPageTexts } from '../helpers/pdf';
-import { at, clientWithHistory, csvRows, payloads, serverKeeping } from '../helpers/audit-history';
+import { at, clientWithHistory, csvRows, payloads, serverKeeping, updateAccepted, updateCompleted } from '../helpers/audit-history';
 
 const officer = 'Owen Okafor (officer, signed in)';
 const lead = 'Léa Tremblay (lead, CLI)';
 const authorities = [{ id: 'ico', name: { en: "UK Information Commissioner's Office", fr: 'Bureau du commissaire à l’information (Royaume-Uni)' } }];
 
-const accepted = (eventId: number, seconds: number, updateId: string, name: string, input: object) => ({
-  eventId,
-  ...at(seconds),
-  workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: updateId, acceptedRequest: { meta: { updateId, identity: '4242@desk-12' }, input: { name, args: payloads(input) } } },
-});
-const completed = (eventId: number, seconds: number, updateId: string, acceptedEventId: number) => ({
-  eventId,
-  ...at(seconds),
-  workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId }, acceptedEventId: Long.fromNumber(acceptedEventId), outcome: { success: payloads({}) } },
-});
+const accepted = updateAccepted;
+const completed = updateCompleted;
 const sent = (eventId: number, seconds: number, kind: string, step: string) => [
   { eventId, ...at(seconds), activityTaskScheduledEventAttributes: { activityType: { name: 'sendMessage' }, input: payloads({ kind, step }) } },
   { eventId: eventId + 1, ...at(seconds + 1), activityTaskCompletedEventAttributes: { scheduledEventId: eventId, result: payloads({ messageId: `<${step}@dossier.test>`, accepted: ['privacy@zoom.test'], rejected: [] }) } },
