@@ -278,9 +278,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const chosen = file instanceof File && file.size > 0 ? file : undefined;
     if (!chosen && keptText === undefined) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400, { worded: true });
     const fileName = chosen ? chosen.name || 'campaign.yaml' : typeof body.campaignFileName === 'string' && body.campaignFileName ? body.campaignFileName : 'campaign.yaml';
-    if ((chosen?.size ?? Buffer.byteLength(keptText!)) > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
-    // One kind of line end: a browser sends a kept text back with CRLF, which must not make it another file.
+    const tooBig = () => show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
+    if (chosen && chosen.size > MAX_CAMPAIGN_FILE_BYTES) return tooBig();
+    // One kind of line end: a browser sends a kept text back with CRLF, which must not make it another
+    // file, nor a larger one than was uploaded.
     const text = (chosen ? await chosen.text() : keptText!).replace(/\r\n?/g, '\n');
+    if (Buffer.byteLength(text) > MAX_CAMPAIGN_FILE_BYTES) return tooBig();
     let input;
     try {
       input = parseCampaignYaml(text, fileName);

@@ -6159,6 +6159,19 @@ describe('starting a campaign from its file, confirmed first', () => {
     expect(started).toHaveLength(1);
   });
 
+  it('starts a file just under the size limit once confirmed, though the browser sends it back with CRLF (one byte more a line)', async () => {
+    started.length = 0;
+    const line = '# padding\n';
+    const big = yaml + line.repeat(Math.floor((999_000 - Buffer.byteLength(yaml)) / line.length));
+    expect(Buffer.byteLength(big)).toBeLessThan(1_000_000);
+    const html = await (await send({}, big)).text();
+    const kept = { campaignFileName: hidden(html, 'campaignFileName')!, campaignText: hidden(html, 'campaignText')!.replace(/\n/g, '\r\n'), confirms: hidden(html, 'confirms')! };
+    expect(Buffer.byteLength(kept.campaignText)).toBeGreaterThan(1_000_000);
+    const response = await send({ ...kept, confirm: 'yes' });
+    expect(response.status).toBe(303);
+    expect(started).toHaveLength(1);
+  });
+
   it('asks again when another file comes with a confirmation given for the one kept', async () => {
     started.length = 0;
     const html = await (await send({}, yaml)).text();
