@@ -1214,7 +1214,7 @@ function senderOfNoVendor(candidates: Candidate[], refusals: EngagementRefusal[]
 }
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
-  return new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${holdingFolder(heldIn)} (list them with \`dossier inbox held\`)`);
+  return new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${holdingFolder(heldIn)} (list them with \`npx dossier inbox held\`)`);
 }
 
 /**
