@@ -21,8 +21,8 @@ export interface RefusalWording extends Wording {
   page?: { vendorName(vendorId: string): string };
 }
 
-/** Refusals whose `vendors` lists vendor ids (`zoom, google`): a page names them. */
-const VENDOR_ID_LISTS: ReadonlySet<RefusalCode> = new Set(['engagement-open', 'engagements-open']);
+/** The value of each refusal that lists vendor ids (`zoom, google`): a page of the workspace names them. */
+const VENDOR_ID_LISTS: Partial<Record<RefusalCode, string>> = { 'engagement-open': 'vendors', 'engagements-open': 'vendors', 'statement-too-large': 'largest' };
 
 // Values named in the reader's language, only if this release knows them (else the sentence is shown).
 // Built on first use: the CLI loads this module at start, and its `--help` must not run the message
@@ -135,7 +135,7 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
       worded[name] = actor.code === undefined ? value : views.text(language, `actor.${actor.code}`, actor);
       continue;
     }
-    if (name === 'vendors' && views.page && VENDOR_ID_LISTS.has(code)) {
+    if (views.page && VENDOR_ID_LISTS[code] === name) {
       worded[name] = value.split(', ').map((id) => views.page!.vendorName(id)).join(views.text(language, 'punctuation.list'));
       continue;
     }

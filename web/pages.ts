@@ -1432,7 +1432,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       campaign: status,
       readerIsLead,
       missingTexts: missingTextsView(status, language),
-      ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal) } : {}),
+      ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal, campaignWording(status)) } : {}),
       draft,
       ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
       campaignTitle: draft?.campaign.title[language],
