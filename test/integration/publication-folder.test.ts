@@ -255,6 +255,8 @@ describe('one publication folder per campaign', () => {
       const text = example.replace(/^id: .*$/m, `id: ${id}`).replace(/^publication:\n/m, `publication:\n  folder: ${folder}\n`);
       expect(text).toContain(`  folder: ${folder}\n`);
       body.set('campaignFile', new File([text], 'campaign.yaml', { type: 'text/yaml' }));
+      // Ticked, so the folder's refusal comes from starting it, not from the confirmation asked first.
+      body.set('confirm', 'yes');
       return app.request('/campaigns', { method: 'POST', headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` }, body });
     };
     // A refused form goes on to its page (post/redirect/get), which the browser reads with the cookie the answer set.

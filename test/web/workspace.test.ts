@@ -325,10 +325,10 @@ describe('mail in the workspace', () => {
     await owen.click(`a:has-text("${subject}")`);
     await owen.click('summary:has-text("Attach to the closed record of a case")');
     // Zoom's case, concluded by the first test, is the campaign's one ended case, under the campaign's
-    // title (other files' campaigns on the server have their own groups).
+    // title and id (other files' campaigns on the server have their own groups).
     const ofCampaign = owen.locator(`#attach-late-any-engagement option[value^="${campaignId}/"]`);
     expect(await ofCampaign.allTextContents()).toEqual(['Zoom']);
-    expect(await ofCampaign.locator('xpath=..').getAttribute('label')).toBe('Video-conferencing privacy (CLI test)');
+    expect(await ofCampaign.locator('xpath=..').getAttribute('label')).toBe(`Video-conferencing privacy (CLI test) (${campaignId})`);
     await checkPage(owen, 'held-message-unsorted');
 
     await owen.selectOption('#attach-late-any-engagement', `${campaignId}/zoom`);
