@@ -132,6 +132,7 @@ const HALF_CLOSED_MS = 2_000;
 function connectClosing({ host = 'localhost', port = 587 }: { host?: string; port?: number }, callback: (err: Error | null, socket?: { connection: Socket }) => void): void {
   const socket = connect({ host: host.replace(/^\[(.*)\]$/, '$1'), port });
   socket.setKeepAlive(true);
+  socket.setNoDelay(true);
   socket.once('finish', () => setTimeout(() => socket.destroy(), HALF_CLOSED_MS).unref());
   callback(null, { connection: socket });
 }
