@@ -7,11 +7,11 @@
 // Results go to a JSON file (bench/results/latest.json by default).
 //
 //   npm run bench -- --n 24 --m 300 --k 300 --skip scale --out bench/results/x.json --profile
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MailSink } from '../infra/mail-sink';
-import { readProfile, summarizeProfile, type ProfileSummary } from './lib/profile';
+import { summarizeThreadProfiles, type ProfileSummary } from './lib/profile';
 import { machineInfo, startBench, vitestRunning } from './lib/setup';
 import { measureLifecycles, type LifecycleReport } from './parts/lifecycle';
 import { defaultLeadMs, measureScale, type ScaleReport } from './parts/scale';
@@ -59,7 +59,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --server-db <kind>     file (default: SQLite in a temp folder, write-ahead log, as npm start runs it), rollback
                          (the same with SQLite's rollback journal, as before cb78659) or memory (in-memory SQLite), to compare
   --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
-  --profile              CPU profiles: the lifecycle worker and the largest statement
+  --profile              CPU profiles: the lifecycle worker, the largest statement, each burst's worker (the burst's window)
   --out <file>           results JSON (default bench/results/latest.json)`;
 
 function parseFlags() {
@@ -236,7 +236,14 @@ async function main() {
       log(`── part 8: a burst of ${flags.burstCount} reminders falling due at once, engagements against the floor (${flags.burstRounds} rounds)`);
       results.burst = await measureBurst(
         bench,
-        { m: flags.burstCount, rounds: flags.burstRounds, concurrency: flags.scaleConcurrency, workerOptions: flags.scaleWorkerOptions, smtpPoolSize: flags.smtpPool },
+        {
+          m: flags.burstCount,
+          rounds: flags.burstRounds,
+          concurrency: flags.scaleConcurrency,
+          workerOptions: flags.scaleWorkerOptions,
+          smtpPoolSize: flags.smtpPool,
+          cpuProfileDir: flags.profile ? join(bench.scratch, 'burst-profiles') : undefined,
+        },
         log,
       );
       save();
@@ -289,18 +296,10 @@ async function main() {
   console.log(`results: ${flags.out}`);
 }
 
-/**
- * One summary per thread of the plain lifecycle worker: `node --cpu-prof` writes a profile for the main
- * thread (activities, the SDK's plumbing) and one per worker thread (the workflows' sandbox).
- */
+/** One summary per thread of the plain lifecycle worker, logged. */
 function summarizeProfiles(folder: string, log: (line: string) => void): Record<string, ProfileSummary> {
-  const summaries: Record<string, ProfileSummary> = {};
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.cpuprofile'))) {
-    // CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main thread.
-    const thread = file.split('.')[4];
-    const label = thread === '0' ? 'main thread' : `worker thread ${thread}`;
-    const summary = summarizeProfile(readProfile(join(folder, file)));
-    summaries[label] = summary;
+  const summaries = summarizeThreadProfiles(folder);
+  for (const [label, summary] of Object.entries(summaries)) {
     log(`[profile] worker ${label}: ${summary.busyMs} ms busy; ${summary.byPackage.slice(0, 6).map((p) => `${p.name} ${p.percent}%`).join(', ')}`);
   }
   return summaries;

@@ -1,8 +1,8 @@
 // Where CPU time goes: records a V8 CPU profile of a piece of code in this process (node:inspector),
 // and sums any profile's self time by function and by package, so a missed target names its cause.
 import { Session } from 'node:inspector/promises';
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../paths';
 
 interface ProfileNode {
@@ -51,12 +51,26 @@ export function readProfile(path: string): CpuProfile {
   return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
 }
 
-export function summarizeProfile(profile: CpuProfile, top = 12): ProfileSummary {
+/**
+ * Microseconds of the monotonic clock V8's profiler stamps its samples with (CLOCK_MONOTONIC, as
+ * process.hrtime), so a process can mark a window in another process's profile.
+ */
+export function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** `window`: only the samples taken between these two monotonicMicros() readings count. */
+export function summarizeProfile(profile: CpuProfile, top = 12, window?: { fromUs: number; toUs: number }): ProfileSummary {
   // Self time per node: each sample's delta is charged to the node it landed in.
   const selfUs = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0));
+  let at = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    at += deltas[i] ?? 0;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
+    selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0));
+  }
   const idleNodes = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
   let idleUs = 0;
   for (const id of idleNodes) idleUs += selfUs.get(id) ?? 0;
@@ -107,4 +121,15 @@ function shortPath(url: string): string {
   const nm = path.lastIndexOf('node_modules/');
   if (nm >= 0) return path.slice(nm + 'node_modules/'.length);
   return path.startsWith(PROJECT_ROOT) ? relative(PROJECT_ROOT, path) : path;
+}
+
+/** One summary per thread: `node --cpu-prof` writes the main thread's (activities, the SDK's plumbing) and each workflow thread's. */
+export function summarizeThreadProfiles(folder: string, window?: { fromUs: number; toUs: number }): Record<string, ProfileSummary> {
+  const summaries: Record<string, ProfileSummary> = {};
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.cpuprofile'))) {
+    // CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main thread.
+    const thread = file.split('.')[4];
+    summaries[thread === '0' ? 'main thread' : `worker thread ${thread}`] = summarizeProfile(readProfile(join(folder, file)), 12, window);
+  }
+  return summaries;
 }

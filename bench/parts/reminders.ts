@@ -12,6 +12,7 @@
 // timers and a no-op step (bench/workflows/reminder-floor.ts), side by side in one run.
 import { engagementStartOptions } from '../../client/api';
 import os from 'node:os';
+import { join } from 'node:path';
 import { engagementStatusQuery } from '../../workflows/messages';
 import type { Policy } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -20,6 +21,7 @@ import { MailClock, stepIn, stepOfThread } from '../lib/mail-clock';
 import { cpuSeconds, threadCpu, vitestRunning, type Bench } from '../lib/setup';
 import { mapLimit, median, mib, round, sleep, spread, type Spread } from '../lib/stats';
 import { procMemory, type BenchWorker } from '../lib/worker-process';
+import { monotonicMicros, summarizeThreadProfiles, type ProfileSummary } from '../lib/profile';
 import { latenessBreakdown, type ScaleReport } from './scale';
 import type { ReminderFloorInput } from '../workflows/reminder-floor';
 
@@ -298,6 +300,8 @@ export interface ReminderBurstOptions {
   concurrency: number;
   workerOptions?: Record<string, unknown>;
   smtpPoolSize?: number;
+  /** Profiles each burst's worker (every thread) into a folder of its own here; only the burst's window is summed. */
+  cpuProfileDir?: string;
 }
 
 export interface ReminderBurstRun {
@@ -314,6 +318,8 @@ export interface ReminderBurstRun {
   cpuSeconds: { worker: number; server: number; bench: number };
   /** The worker's CPU seconds in that window by thread name (main: activities and the SDK's plumbing; workflow threads). */
   workerThreadCpu: Record<string, number>;
+  /** With `cpuProfileDir`: where the worker's CPU went in that window, by thread. */
+  profile?: Record<string, ProfileSummary>;
 }
 
 export interface ReminderBurstReport {
@@ -334,6 +340,15 @@ export async function measureBurst(bench: Bench, options: ReminderBurstOptions, 
     const order: ReminderBurstRun['kind'][] = r % 2 === 1 ? ['floor', 'engagement'] : ['engagement', 'floor'];
     for (const kind of order) {
       const run = await burstOnce(bench, kind, r, options, log);
+      const profile = profiles.get(`${kind}-${r}`);
+      if (profile) {
+        run.profile = profile;
+        for (const [thread, summary] of Object.entries(profile)) {
+          if (summary.busyMs < 50) continue;
+          log(`[burst profile] ${kind} ${r} ${thread}: ${summary.busyMs} ms busy; ${summary.byPackage.slice(0, 6).map((p) => `${p.name} ${p.percent}%`).join(', ')}`);
+          log(`[burst profile]   ${summary.topFunctions.slice(0, 8).map((f) => `${f.name} (${f.where}) ${f.percent}%`).join('; ')}`);
+        }
+      }
       runs.push(run);
       log(
         `[burst] round ${r} ${kind}: ${options.m} reminders drained at ${run.drainPerSecond}/s (${run.drainSeconds} s), ` +
@@ -359,7 +374,9 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
   const campaign = `burst-${kind}-${roundNumber}-${Date.now().toString(36)}`;
   const prefix = `engagement.${campaign}.`;
   const clock = new MailClock(bench.sink);
-  const worker: BenchWorker = await bench.startWorker({ taskQueue, workerOptions: options.workerOptions, smtpPoolSize: options.smtpPoolSize });
+  const profileDir = options.cpuProfileDir && join(options.cpuProfileDir, `${kind}-${roundNumber}`);
+  const worker: BenchWorker = await bench.startWorker({ taskQueue, workerOptions: options.workerOptions, smtpPoolSize: options.smtpPoolSize, cpuProfileDir: profileDir });
+  let window: { fromUs: number; toUs: number } | undefined;
   const serverPid = bench.server.process.pid!;
   const vendors = Array.from({ length: options.m }, (_, i) => `v${i + 1}`);
   const workflowId = (vendor: string) => engagementWorkflowId(campaign, vendor);
@@ -385,6 +402,7 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
     await sleep(Math.max(0, reminderAt - Date.now() - 2_000));
     const cpuBefore = { worker: cpuSeconds(worker.pid), server: cpuSeconds(serverPid), bench: process.cpuUsage() };
     const threadsBefore = threadCpu(worker.pid);
+    const fromUs = monotonicMicros();
     let done: Map<string, number>;
     const deadline = Date.now() + 600_000;
     if (kind === 'engagement') {
@@ -402,6 +420,7 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
         await sleep(250);
       }
     }
+    window = { fromUs, toUs: monotonicMicros() };
     const benchCpu = process.cpuUsage(cpuBefore.bench);
     const cpu = {
       worker: round(cpuSeconds(worker.pid) - cpuBefore.worker, 2),
@@ -439,5 +458,9 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
   } finally {
     clock.stop();
     await worker.stop();
+    if (profileDir && window) profiles.set(`${kind}-${roundNumber}`, summarizeThreadProfiles(profileDir, window));
   }
 }
+
+/** Burst profiles by run (`engagement-1`), read once the run's worker has stopped and written them. */
+const profiles = new Map<string, Record<string, ProfileSummary>>();
