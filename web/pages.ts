@@ -39,6 +39,7 @@ import {
   type OpenCaseDecision,
   type ContactChange,
   type DemonstrationResult,
+  type DocumentRef,
   type DecidedStage,
   type EngagementStage,
   type Findings,
@@ -513,7 +514,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const decision = await deps.campaigns().then((campaigns) => leadDecisionOf(campaigns, ref, status, { timeoutMs: DECISION_TIMEOUT_MS }), () => undefined);
     const given = decision?.reason;
     const reason = status.withdrawalReason === undefined ? undefined : withdrawalReasonIn(status.withdrawalReason, given, c.get('language'));
-    const view = engagementView(status, user, takeNotice(c), form, decision?.action);
+    const view = engagementView(status, user, takeNotice(c), form, decision?.action, deps.receivedDocument !== undefined);
     const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
     // names: a refused one is given back, values and errors, on the demonstration it named only.
@@ -779,32 +780,39 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     );
   });
 
-  /** Where a received message's document downloads from; none where the workspace reads no document store. */
-  const documentHref = (ref: EngagementRef, messageId: string, documentId: string) =>
-    deps.receivedDocument
-      ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}/mail/received/document?id=${encodeURIComponent(messageId)}&document=${encodeURIComponent(documentId)}`
-      : undefined;
+  const documentHref = (ref: EngagementRef, messageId: string, documentId: string) => (deps.receivedDocument ? receivedDocumentHref(ref, documentId, messageId) : undefined);
 
-  // A document the vendor sent, as its bytes (a download: see download()).
+  // A document the vendor sent, as its bytes (a download: see download()): one of a received message
+  // (`id`), or without `id` one of the response, which an officer may have recorded with its files
+  // and no message (`respond --attach`).
   app.get('/campaigns/:campaign/engagements/:vendor/mail/received/document', async (c) => {
     const user = allowed(c, 'read-cases');
     const ref = refOf(c);
     const dossier = await deps.dossier();
     const status = await recordOf(dossier, ref);
-    const message = status.inbox?.find((m) => m.messageId === c.req.query('id'));
-    const document = message?.documents.find((d) => d.id === c.req.query('document'));
+    const messageId = c.req.query('id');
+    const message = messageId === undefined ? undefined : status.inbox?.find((m) => m.messageId === messageId);
+    const documents = messageId === undefined ? status.response?.documents : message?.documents;
+    const document = documents?.find((d) => d.id === c.req.query('document'));
     if (!document || !deps.receivedDocument) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     let bytes: Buffer;
     try {
       bytes = await deps.receivedDocument(ref.campaignId, document);
     } catch (err) {
       if (!(err instanceof DocumentError)) throw err;
-      console.error(`web: ${document.name} (${document.id}) of ${message!.messageId} on ${status.workflowId} cannot be read:`, err.message);
+      console.error(`web: ${document.name} (${document.id}) of ${message?.messageId ?? 'the response'} on ${status.workflowId} cannot be read:`, err.message);
       const shredded = err.code === 'DocumentShredded';
       return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable', detail: document.name }), shredded ? 410 : 503);
     }
     const { id, name, type, size, sha256 } = document;
-    const unrecorded = await unrecordedDownload(c, dossier, { by: actorName(user), campaignId: ref.campaignId, vendorId: ref.vendorId, messageId: message!.messageId, document: { id, name, type, size, sha256 }, via: 'workspace' });
+    const unrecorded = await unrecordedDownload(c, dossier, {
+      by: actorName(user),
+      campaignId: ref.campaignId,
+      vendorId: ref.vendorId,
+      ...(message ? { messageId: message.messageId } : {}),
+      document: { id, name, type, size, sha256 },
+      via: 'workspace',
+    });
     return unrecorded ?? download(c, { name: document.name, type: document.type, content: bytes });
   });
 
@@ -2132,7 +2140,26 @@ function subjectsMarked(worded: WordedEntry[], status: EngagementStatus): (Worde
 /** How long the engagement page waits for its campaign to say whether the lead closed or excluded a withdrawn case. */
 const DECISION_TIMEOUT_MS = 3_000;
 
-function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm, decided?: OpenCaseAction) {
+/**
+ * The response's files by the names it lists, each with the document kept for it where there is one
+ * (the first of that name not yet taken: two files may share a name).
+ */
+function responseDocuments(status: EngagementStatus): { name: string; document?: DocumentRef }[] {
+  const kept = [...(status.response?.documents ?? [])];
+  return (status.response?.attachments ?? []).map((name) => {
+    const at = kept.findIndex((d) => d.name === name);
+    return { name, document: at < 0 ? undefined : kept.splice(at, 1)[0] };
+  });
+}
+
+/** Where a received document downloads from: one of the message `messageId`, or without it one of the response. */
+function receivedDocumentHref(ref: EngagementRef, documentId: string, messageId?: string): string {
+  const message = messageId === undefined ? '' : `id=${encodeURIComponent(messageId)}&`;
+  return `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}/mail/received/document?${message}document=${encodeURIComponent(documentId)}`;
+}
+
+/** `downloads`: the workspace reads the document store, so each document kept there is a link to its bytes. */
+function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm, decided?: OpenCaseAction, downloads = false) {
   const final = FINAL_STAGES.includes(status.stage);
   const act = can(user.roles, 'act-on-engagements') && !final;
   const refused = can(user.roles, 'act-on-engagements') ? sent?.action : undefined;
@@ -2141,6 +2168,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
   const offered = (action: string, whileOpen = true) => (act && whileOpen) || refused === action;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
   const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
+  const ref: EngagementRef = { campaignId: status.campaignId, vendorId: status.vendorId };
   // A reply taken as the response or as answers as it came keeps the language the intake found it
   // in, so a screen reader reads the vendor's words in theirs; a text an officer typed has none.
   const languageOfReply = (text: string | undefined) =>
@@ -2160,11 +2188,20 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
     // The response's documents, then those of any other mail recorded (to review, dismissed, taken as
     // answers), each with a link to its message: the section never says none came while some did.
+    // Each document kept in the store also links to its own download (recorded, as every download is).
     documents: [
-      ...(status.response?.attachments ?? []).map((name) => ({ name })),
+      ...responseDocuments(status).map(({ name, document }) => ({ name, download: downloads && document ? receivedDocumentHref(ref, document.id) : undefined })),
       ...(status.inbox ?? [])
         .filter((m) => m.messageId !== status.response?.messageId)
-        .flatMap((m) => m.documents.map((d) => ({ name: d.name, subject: m.subject || m.messageId, language: m.subject ? m.language : undefined, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))),
+        .flatMap((m) =>
+          m.documents.map((d) => ({
+            name: d.name,
+            subject: m.subject || m.messageId,
+            language: m.subject ? m.language : undefined,
+            href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`,
+            download: downloads ? receivedDocumentHref(ref, d.id, m.messageId) : undefined,
+          })),
+        ),
     ],
     // What the invitation said (how long, who, where): an officer answering the vendor needs it at hand.
     demonstrations: status.demonstrations.map((d) => ({ ...d, attendees: (d.attendees ?? []).map(contactText) })),

@@ -5511,6 +5511,51 @@ describe('the documents an engagement has received', () => {
     });
     expect(visibleText(section).match(/programme\.pdf/g)).toHaveLength(1);
   });
+
+  describe('where the workspace reads the document store', () => {
+    const downloads: object[] = [];
+    const status = (extra: object) => ({ workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], timeline: [], ...extra });
+    const appWith = (shown: object) =>
+      createWebApp({
+        config,
+        signIn: {} as OidcSignIn,
+        dossier: async () =>
+          ({ status: async () => shown, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }), recordDownload: async (input: object) => void downloads.push(input) }) as never,
+        campaigns: async () => ({}) as never,
+        revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+        receivedDocument: async (_campaignId: string, document: { name: string }) => Buffer.from(`bytes of ${document.name}`),
+      });
+    const cookie = () => `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const section = async (shown: object) => {
+      const html = await (await appWith(shown).request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie() } })).text();
+      return /<h2>Documents<\/h2>\s*(.*?)\s*<h2>/s.exec(html)?.[1] ?? html;
+    };
+    const hrefOf = (html: string, name: string) => new RegExp(`<a href="([^"]+)">${name.replace('.', '\\.')}</a>`).exec(html)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+
+    it('links each document of a reply to its download, beside the link to its message', async () => {
+      const html = await section(status({ stage: 'reply-received', inbox: [mail('<r1@zoom.test>', 'Re: [VC] our answers', [doc('programme.pdf')], 'to-review')] }));
+      expect(hrefOf(html, 'programme.pdf')).toBe('/campaigns/vc/engagements/zoom/mail/received/document?id=%3Cr1%40zoom.test%3E&document=programme.pdf');
+      expect(visibleText(html)).toContain('programme.pdf — Re: [VC] our answers');
+    });
+
+    it('links the documents of a response recorded with its files (respond --attach, no message), and hands them over once the download is recorded', async () => {
+      const shown = status({ stage: 'responded', response: { receivedAt: '2026-11-27T15:30:00.000Z', summary: 'See attached.', attachments: ['dpia.pdf'], documents: [doc('dpia.pdf')] } });
+      const href = hrefOf(await section(shown), 'dpia.pdf');
+      expect(href).toBe('/campaigns/vc/engagements/zoom/mail/received/document?document=dpia.pdf');
+      downloads.length = 0;
+      const response = await appWith(shown).request(href!, { headers: { cookie: cookie() } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('bytes of dpia.pdf');
+      expect(downloads).toEqual([expect.objectContaining({ campaignId: 'vc', vendorId: 'zoom', document: expect.objectContaining({ id: 'dpia.pdf' }) })]);
+      expect(downloads[0]).not.toHaveProperty('messageId');
+    });
+
+    it('leaves a response’s file named in words only as a name, and asks no message for it', async () => {
+      const html = await section(status({ stage: 'responded', response: { receivedAt: '2026-11-27T15:30:00.000Z', summary: 'See attached.', attachments: ['named-only.pdf'] } }));
+      expect(visibleText(html)).toContain('named-only.pdf');
+      expect(hrefOf(html, 'named-only.pdf')).toBeUndefined();
+    });
+  });
 });
 
 describe('who did what, on a French page', () => {
