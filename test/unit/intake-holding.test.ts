@@ -1355,10 +1355,20 @@ describe('a message sent to a sub-address whose reply token names no engagement'
     expect(why.get('<plain@outside.test>')).toEqual({ code: 'no-match' });
     expect(why.get('<probe@outside.test>')).toEqual({ code: 'unknown-token' });
     expect(heldReasonText(why.get('<probe@outside.test>')!, 'en')).toBe(
-      'no engagement matched: no Dossier Message-ID in its threading headers, an unknown reply token in the address it was sent to, no running campaign’s reference in the subject',
+      'Dossier could not tell which case it belongs to: it answers none of the emails Dossier sent, the reply address it was sent to is no case’s (mistyped or made up), and its subject names no running campaign’s reference',
     );
     expect(heldReasonText(why.get('<probe@outside.test>')!, 'fr')).toBe(
-      'aucun dossier ne correspond\u00a0: ni Message-ID de Dossier dans ses en-têtes de fil, ni jeton de réponse connu dans l’adresse à laquelle il a été envoyé, ni référence d’une campagne en cours dans l’objet',
+      'Dossier n’a pu déterminer à quel dossier il appartient\u00a0: il ne répond à aucun des courriels envoyés par Dossier, l’adresse de réponse à laquelle il a été envoyé n’est celle d’aucun dossier (mal saisie ou inventée), et son objet ne nomme la référence d’aucune campagne en cours',
     );
+  });
+
+  // An officer sorting the unsorted pen reads why a message is there: in the words of their work,
+  // not the mail protocol's (trial3: "Message-ID in its threading headers", "reply token").
+  it('says why in an officer’s words, naming no header, Message-ID or token, in English and French', () => {
+    for (const code of ['no-match', 'unknown-token'] as const) {
+      for (const language of ['en', 'fr'] as const) {
+        expect(heldReasonText({ code }, language), `${code} in ${language}`).not.toMatch(/Message-ID|threading|header|token|en-tête|jeton/i);
+      }
+    }
   });
 });

@@ -2765,7 +2765,7 @@ describe('the page texts', () => {
       ],
     });
     expect(html).toContain('<td data-label="Pourquoi il est en attente">le message fait 3.1 MB, plus que les 1.0 MB que la réception lit\u00a0: il n’a pas été ouvert');
-    expect(html).toContain('<td data-label="Pourquoi il est en attente">aucun dossier ne correspond\u00a0:');
+    expect(html).toContain('<td data-label="Pourquoi il est en attente">Dossier n’a pu déterminer à quel dossier il appartient\u00a0:');
     expect(html).toContain('<td data-label="Pourquoi il est en attente">l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Teams\u202f; &lt;Skype&gt;), et seule');
     expect(html).toContain('<td data-label="Pourquoi il est en attente">le dossier l’a refusé\u00a0: <span lang="en">engagement engagement:vc:sg refused: the sender x@evil.test is not an address of &lt;SG&gt;</span>');
     const one = views.render('held-message', 'fr', { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message({ code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), recipients: [], text: '', attachments: [] } });
