@@ -19,7 +19,7 @@ import { refusalDetails, type RefusalCode, type RefusalDetails } from '../workfl
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { excerptOf } from '../workflows/text-rules';
-import { tokenOf } from '../activities/threading';
+import { parseEngagementMessageId, tokenOf } from '../activities/threading';
 import { receivedInTime } from '../workflows/statement-text';
 import { letterSentAt, predates } from '../workflows/engagement-rules';
 import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
@@ -199,6 +199,12 @@ export interface HeldMessageContent extends HeldMessage {
   /** When `text` is cut: the whole text's length, and the document that keeps it once the message is assigned. */
   textCut?: Omit<Extract<InboundNote, { code: 'text-cut' }>, 'code'>;
   attachments: { name: string; type: string; size: number }[];
+  /**
+   * The case whose email it answers, as its threading headers name it (the newest Dossier message they
+   * refer to): held all the same when that engagement refused it (a sender who is not its vendor's),
+   * and the case an officer most likely assigns it to.
+   */
+  answers?: { campaignId: string; vendorId: string };
 }
 
 /** What became of a message no longer in the holding pen, as far as the mailbox kept it. */
@@ -750,6 +756,7 @@ export class Intake {
       ...languageOf(read, read.wholeText ?? read.text),
       ...(read.wholeText !== undefined ? { textCut: { chars: plainText(read.wholeText).length, limit: TEXT_LIMIT, name: WHOLE_TEXT_FILE } } : {}),
       attachments: read.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
+      ...answeredCase(read, this.options.domain),
     };
   }
 
@@ -1334,4 +1341,13 @@ function describe(settled: Settled): string {
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The case a message's threading headers say it answers, as correlate reads them: the newest Dossier message named. */
+function answeredCase(read: ReadMessage, domain: string): Pick<HeldMessageContent, 'answers'> {
+  for (const id of read.refersTo) {
+    const parsed = parseEngagementMessageId(id, domain);
+    if (parsed) return { answers: { campaignId: parsed.campaignId, vendorId: parsed.vendorId } };
+  }
+  return {};
 }

@@ -1087,6 +1087,27 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   };
 
   /**
+   * The case whose email a held message answers (its threading headers), when the sender's address
+   * names none: its engagement refused a sender it does not know, but the case is the likely one.
+   * Chosen only where the form offers it and it has not ended (assigning to an ended case is refused;
+   * `ended`: the cases known to have ended, as `campaign/vendor`; undefined, unknown: nothing is chosen).
+   */
+  const threadSuggestion = (
+    c: Context<WebEnv>,
+    answers: HeldMessageContent['answers'],
+    boards: (CampaignBoardView & { campaignName?: string })[],
+    { unsorted, resent, ended }: { unsorted: boolean; resent: boolean; ended: string[] | undefined },
+  ): SenderHint | undefined => {
+    const board = answers && boards.find((b) => b.campaignId === answers.campaignId);
+    const vendor = answers && board?.vendorNames[answers.vendorId];
+    if (!answers || !board || vendor === undefined || !ended || ended.includes(`${answers.campaignId}/${answers.vendorId}`)) return undefined;
+    const kind = unsorted ? 'case' : 'vendor';
+    const said = { vendor, ...(unsorted ? { campaign: board.campaignName ?? campaignName(c, board.title, board.campaignId) } : {}) };
+    if (resent) return { ...said, key: `held.thread-${kind}-suggested` };
+    return { ...said, key: `held.thread-${kind}`, chosen: unsorted ? `${answers.campaignId}/${answers.vendorId}` : answers.vendorId };
+  };
+
+  /**
    * The campaign's engagements that have ended, whose closed record a late reply can join; undefined
    * when the campaign does not answer (the officer then names the vendor, as at the command line).
    */
@@ -1147,9 +1168,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const lateAny = !campaignId ? { ...(ended ? { ended } : {}), namesCampaign: true } : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
     const shown = formView(form, c.get('language'), board?.timeZone);
     const told = { from: message.from ?? '', resent: form?.action === 'assign' };
-    const suggestion = campaignId
-      ? senderSuggestion(c, board && penAnswer ? [penAnswer] : [], board ? [board] : [], { ...told, unsorted: false })
-      : senderSuggestion(c, engagements?.answers ?? [], engagements?.boards ?? [], { ...told, unsorted: true });
+    const suggestion =
+      (campaignId
+        ? senderSuggestion(c, board && penAnswer ? [penAnswer] : [], board ? [board] : [], { ...told, unsorted: false })
+        : senderSuggestion(c, engagements?.answers ?? [], engagements?.boards ?? [], { ...told, unsorted: true })) ??
+      threadSuggestion(c, message.answers, campaignId ? (board ? [board] : []) : (engagements?.boards ?? []), {
+        unsorted: !campaignId,
+        resent: told.resent,
+        // For mail that names no campaign, no list of ended cases means none has ended, or it could
+        // not be read: the case is chosen all the same, and the intake refuses an ended one, saying so.
+        ended: campaignId ? closed?.map((e) => `${campaignId}/${e.vendorId}`) : (ended?.flatMap((g) => g.cases.map((e) => e.value)) ?? []),
+      });
     const assignChosen = form?.action === 'assign' ? (campaignId ? form.values.vendor : form.values.engagement) : suggestion?.chosen;
     // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
     const chosen = form?.action === 'attachLate' && form.values.choice === 'any';

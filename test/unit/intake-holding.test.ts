@@ -698,6 +698,9 @@ describe('a reply from a subdomain of the vendor’s domain', () => {
       ['<d3@eu.zoom.test>', expect.stringMatching(/the sender legal@evilzoom\.test is not an address of Vendor zoom/)],
       ['<d4@eu.zoom.test>', expect.stringMatching(/the sender legal@zoom\.test\.evil\.example is not an address of Vendor zoom/)],
     ]);
+    // The case whose letter a reply answers is read from its threading headers, for the pen to suggest it.
+    expect((await intake.read('vc', '<d4@eu.zoom.test>')).answers).toEqual({ campaignId: 'vc', vendorId: 'zoom' });
+    expect((await intake.read('vc', '<d3@eu.zoom.test>')).answers).toBeUndefined();
   });
 });
 

@@ -5211,6 +5211,42 @@ describe('the case a held message’s sender suggests', () => {
   const selected = (html: string) => [...assignForm(html).matchAll(/<option value="([^"]+)" selected>/g)].map((m) => m[1]);
   const hint = (html: string) => visibleText(/<p class="hint" id="assign-sender">[^]*?<\/p>/.exec(assignForm(html))?.[0] ?? '');
 
+  // A reply in a case's thread from an address the case does not know (a colleague, a new DPO): its
+  // engagement refused it, and the email it answers names the case the officer most likely assigns it to.
+  describe('from an address of no vendor, answering an email of a case', () => {
+    const answering = (answers: object) => ({ ...heldFrom('new.dpo@elsewhere.test', { code: 'refused', refusals: [] }), answers });
+
+    it('chooses and names the case whose email it answers, in the campaign’s pen, in English and French', async () => {
+      const app = workspace({ vc: video }, answering({ campaignId: 'vc', vendorId: 'zoom' }));
+      const en = await open(app, 'vc');
+      expect(selected(en)).toEqual(['zoom']);
+      expect(hint(en)).toBe('This message answers the email Dossier sent to Zoom, but from an address not among its contacts: its case is chosen below. Check the sender before you assign the message.');
+      const fr = await open(app, 'vc', 'fr');
+      expect(selected(fr)).toEqual(['zoom']);
+      expect(hint(fr)).toBe('Ce message répond au courriel que Dossier a envoyé à Zoom, mais d’une adresse qui n’est pas parmi ses contacts\u00a0: son dossier est choisi ci-dessous. Vérifiez l’expéditeur avant de rattacher le message.');
+    });
+
+    it('chooses the case among every running campaign’s, for mail that names no campaign', async () => {
+      const app = workspace({ vc: video, old: older }, answering({ campaignId: 'old', vendorId: 'teams' }));
+      const en = await open(app, 'unsorted');
+      expect(selected(en)).toEqual(['old/teams']);
+      expect(hint(en)).toBe('This message answers the email Dossier sent to Teams, but from an address not among its contacts: its case in Older calls is chosen below. Check the sender before you assign the message.');
+    });
+
+    it('chooses nothing for a case that has ended (assigning is refused), nor for one the form does not offer', async () => {
+      const ended = await open(workspace({ vc: { ...video, ended: ['zoom'] } }, answering({ campaignId: 'vc', vendorId: 'zoom' })), 'vc');
+      expect(selected(ended)).toEqual([]);
+      expect(hint(ended)).toBe('');
+      const elsewhere = await open(workspace({ vc: video }, answering({ campaignId: 'gone', vendorId: 'zoom' })), 'vc');
+      expect(selected(elsewhere)).toEqual([]);
+    });
+
+    it('leaves the suggestion to the sender’s address when it names a vendor', async () => {
+      const app = workspace({ vc: video }, { ...heldFrom('privacy@cisco.test', { code: 'refused', refusals: [] }), answers: { campaignId: 'vc', vendorId: 'zoom' } });
+      expect(selected(await open(app, 'vc'))).toEqual(['cisco']);
+    });
+  });
+
   it('chooses and names the sole vendor’s case among every running campaign’s, for mail that names no campaign', async () => {
     // Older calls has no vendor of cisco.test: only Video calls' Cisco is the sender's.
     const app = workspace({ vc: video, old: older }, heldFrom('Privacy@Cisco.test'));
