@@ -239,12 +239,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   app.get('/campaigns/new', async (c) => {
     allowed(c, 'steer-campaigns');
     const refused = await deps.takeRefused(c);
-    const confirm = refused?.extra?.confirm as { file: string } | undefined;
+    const confirm = refused?.extra?.confirm as { file: string; problem?: 'not-ticked' | 'other-file' } | undefined;
+    const error = confirm?.problem && { text: title(c, `campaign-new.confirm-${confirm.problem}`, { file: confirm.file }) };
     return c.html(
       page(c, 'campaign-new', {
         title: title(c, 'campaign-new.title'),
         problems: refused?.extra?.problems,
-        confirm: confirm && { ...confirm, error: { text: title(c, 'campaign-new.confirm-required', { file: confirm.file }) } },
+        confirm: confirm && { ...confirm, question: title(c, 'campaign-new.confirm-question', { file: confirm.file }), error },
+        // Under the form's name, as a refused form's are: the page's title then says it is an error.
+        ...(error ? { errors: { start: { confirm: error } } } : {}),
       }),
       refused?.status ?? 200,
     );
@@ -292,15 +295,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (err instanceof CampaignFileError) return show(err.problems, 422);
       throw err;
     }
-    // Starting sends the open letters at once, for good: only with the confirmation ticked. The form
-    // that names how many companies they go to names them for one file (its digest): another file
-    // sent with it is checked and asked again, so what was confirmed is what goes out.
+    // Starting sends the open letters at once, for good: only with the confirmation ticked on the form
+    // that named the companies they go to for this very file (its digest, `confirms`), so what was
+    // confirmed is what goes out. Otherwise the file is asked about: as a question the first time, as
+    // an error when that form came back unticked or with another file.
     const digest = createHash('sha256').update(text).digest('hex');
-    const confirmedFor = typeof body.confirms === 'string' ? body.confirms : undefined;
-    if (body.confirm !== 'yes' || (confirmedFor !== undefined && confirmedFor !== digest)) {
+    const confirmedFor = typeof body.confirms === 'string' && body.confirms ? body.confirms : undefined;
+    if (body.confirm !== 'yes' || confirmedFor !== digest) {
+      const problem = confirmedFor === undefined ? undefined : confirmedFor !== digest ? 'other-file' : 'not-ticked';
       return deps.refusedThen(c, '/campaigns/new', {
-        status: 422,
-        extra: { confirm: { file: fileName, text, digest, count: input.vendors.length, vendors: input.vendors.map((v) => v.name).join(title(c, 'punctuation.list')) } },
+        status: problem ? 422 : 200,
+        extra: { confirm: { file: fileName, text, digest, count: input.vendors.length, vendors: input.vendors.map((v) => v.name).join(title(c, 'punctuation.list')), problem } },
       });
     }
     try {

@@ -17,7 +17,8 @@ export const MAX_REFUSED_FORMS = 5;
 
 /** What the page shows of a refused form: its action, errors and values, and the status it answers with. */
 export interface RefusedForm {
-  status: 400 | 409 | 410 | 422;
+  /** 200: a form given back with a question, not refused (a campaign file checked, its start not yet confirmed). */
+  status: 200 | 400 | 409 | 410 | 422;
   form?: { action: string; errors: FieldErrors; values: Record<string, string> };
   /** What a page shows besides a form (a campaign file's problems, a held message gone meanwhile). */
   extra?: Record<string, unknown>;

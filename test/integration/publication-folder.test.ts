@@ -248,23 +248,34 @@ describe('one publication folder per campaign', () => {
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
     const example = readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
-    const upload = (language: 'en' | 'fr', id: string) => {
-      const session = { id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
-      const body = new FormData();
-      body.set('_csrf', 'tok');
-      const text = example.replace(/^id: .*$/m, `id: ${id}`).replace(/^publication:\n/m, `publication:\n  folder: ${folder}\n`);
-      expect(text).toContain(`  folder: ${folder}\n`);
-      body.set('campaignFile', new File([text], 'campaign.yaml', { type: 'text/yaml' }));
-      // Ticked, so the folder's refusal comes from starting it, not from the confirmation asked first.
-      body.set('confirm', 'yes');
-      return app.request('/campaigns', { method: 'POST', headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` }, body });
-    };
-    // A refused form goes on to its page (post/redirect/get), which the browser reads with the cookie the answer set.
+    // A form given back goes on to its page (post/redirect/get), which the browser reads with the cookie the answer set.
     const landing = async (refused: Response) => {
       expect(refused.status).toBe(303);
       const cookie = /__Host-dossier_session=[^;]+/.exec(refused.headers.get('set-cookie') ?? '')?.[0];
       expect(cookie).toBeDefined();
       return app.request(refused.headers.get('location')!, { headers: { cookie: cookie! } });
+    };
+    // A hidden field of the page, as the browser sends it back (Handlebars escapes these characters).
+    const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
+    const hidden = (html: string, name: string) => new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html)?.[1]?.replace(/&(amp|lt|gt|quot|#x27|#x60|#x3D);/g, (e) => entities[e]!);
+    // As a browser does: the file first, then the confirmation the page asks for, ticked, for the file it
+    // kept, so the folder's refusal comes from starting it, not from the confirmation.
+    const upload = async (language: 'en' | 'fr', id: string) => {
+      const session = { id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
+      const body = new FormData();
+      body.set('_csrf', 'tok');
+      const text = example.replace(/^id: .*$/m, `id: ${id}`).replace(/^publication:\n/m, `publication:\n  folder: ${folder}\n`);
+      expect(text).toContain(`  folder: ${folder}\n`);
+      body.set('campaignFile', new File([text], 'campaign.yaml', { type: 'text/yaml' }));
+      const asked = await landing(await app.request('/campaigns', { method: 'POST', headers: { cookie }, body }));
+      expect(asked.status).toBe(200);
+      const page = await asked.text();
+      const confirmed = new FormData();
+      confirmed.set('_csrf', 'tok');
+      for (const name of ['campaignFileName', 'campaignText', 'confirms']) confirmed.set(name, hidden(page, name)!);
+      confirmed.set('confirm', 'yes');
+      return app.request('/campaigns', { method: 'POST', headers: { cookie }, body: confirmed });
     };
 
     const second = env.uniqueId('web-second');

@@ -6212,19 +6212,21 @@ describe('starting a campaign from its file, confirmed first', () => {
     return value?.replace(/&#x([0-9A-F]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16))).replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;|&#39;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`');
   };
 
-  it('starts nothing on a file that checks out but is not confirmed, and asks, naming the companies the letters go to, in English and French', async () => {
+  it('starts nothing on a file that checks out, and asks as a plain question, not an error, naming the companies the letters go to, in English and French', async () => {
     for (const [language, sentence, label] of [
       ['en', 'The file “campaign.yaml” checks out. Starting it sends the open letters now: tick the confirmation to send them.', 'I understand the open letters go to 3 companies now (Zoom; Cisco; Houseparty); this cannot be undone.'],
       ['fr', 'Le fichier «\u202fcampaign.yaml\u202f» est vérifié. Le lancer envoie maintenant les lettres ouvertes\u00a0: cochez la confirmation pour les envoyer.', 'Je comprends que les lettres ouvertes partent maintenant à 3 entreprises (Zoom\u202f; Cisco\u202f; Houseparty)\u202f; c’est irréversible.'],
     ] as const) {
       started.length = 0;
       const response = await send({}, yaml, language);
-      expect(response.status, language).toBe(422);
+      expect(response.status, language).toBe(200);
       expect(started, language).toEqual([]);
       const html = await response.text();
-      expect(html, language).toContain(`<p class="error" id="campaign-confirm-error" role="alert" tabindex="-1">${sentence}</p>`);
+      expect(html, language).toContain(`<p id="campaign-confirm-question">${sentence}</p>`);
       expect(html, language).toContain(`<label for="campaign-confirm">${label}</label>`);
-      expect(html, language).toMatch(/<input type="checkbox" id="campaign-confirm" name="confirm" value="yes" required aria-invalid="true" autofocus aria-describedby="campaign-confirm-error">/);
+      expect(html, language).toMatch(/<input type="checkbox" id="campaign-confirm" name="confirm" value="yes" required autofocus aria-describedby="campaign-confirm-question">/);
+      expect(html, language).not.toMatch(/aria-invalid|role="alert"|class="error"/);
+      expect(pageTitle(html), language).not.toMatch(/^(Error|Erreur)/);
       // The file is kept in the form: nothing to choose again.
       expect(hidden(html, 'campaignText'), language).toBe(yaml);
     }
@@ -6234,8 +6236,6 @@ describe('starting a campaign from its file, confirmed first', () => {
     started.length = 0;
     const html = await (await send({}, yaml)).text();
     const kept = { campaignFileName: hidden(html, 'campaignFileName')!, campaignText: hidden(html, 'campaignText')!.replace(/\n/g, '\r\n'), confirms: hidden(html, 'confirms')! };
-    expect((await send(kept)).status).toBe(422);
-    expect(started).toEqual([]);
     const response = await send({ ...kept, confirm: 'yes' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/campaigns/cli-test');
@@ -6255,13 +6255,49 @@ describe('starting a campaign from its file, confirmed first', () => {
     expect(started).toHaveLength(1);
   });
 
-  it('asks again when another file comes with a confirmation given for the one kept', async () => {
+  it('says it is an error when the confirmation comes back unticked, in English and French, and starts nothing', async () => {
+    for (const [language, sentence] of [
+      ['en', 'The confirmation was not ticked, so nothing was sent: tick it to send the open letters of “campaign.yaml”.'],
+      ['fr', 'La confirmation n’a pas été cochée, rien n’a donc été envoyé\u00a0: cochez-la pour envoyer les lettres ouvertes de «\u202fcampaign.yaml\u202f».'],
+    ] as const) {
+      started.length = 0;
+      const html = await (await send({}, yaml, language)).text();
+      const response = await send({ campaignFileName: hidden(html, 'campaignFileName')!, campaignText: hidden(html, 'campaignText')!, confirms: hidden(html, 'confirms')! }, undefined, language);
+      expect(response.status, language).toBe(422);
+      expect(started, language).toEqual([]);
+      const again = await response.text();
+      expect(again, language).toContain(`<p class="error" id="campaign-confirm-error" role="alert" tabindex="-1">${sentence}</p>`);
+      expect(again, language).toMatch(/<input type="checkbox" id="campaign-confirm" name="confirm" value="yes" required aria-invalid="true" autofocus aria-describedby="campaign-confirm-error campaign-confirm-question">/);
+      expect(pageTitle(again), language).toMatch(/^(Error|Erreur)/);
+    }
+  });
+
+  it('starts nothing on a file sent ticked but without the digest of the file confirmed, and asks about that file', async () => {
     started.length = 0;
-    const html = await (await send({}, yaml)).text();
-    const other = yaml.replace('name: Houseparty', 'name: Houseparty Inc');
-    const response = await send({ confirms: hidden(html, 'confirms')!, confirm: 'yes' }, other);
-    expect(response.status).toBe(422);
+    // As a hand-made request sends it: the file and the tick at once, never shown the question.
+    const response = await send({ confirm: 'yes' }, yaml);
     expect(started).toEqual([]);
-    expect(await response.text()).toContain('(Zoom; Cisco; Houseparty Inc)');
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<p id="campaign-confirm-question">The file “campaign.yaml” checks out.');
+    expect(hidden(html, 'confirms')).toBe(createHash('sha256').update(yaml).digest('hex'));
+  });
+
+  it('asks again, as an error, when another file comes with a confirmation given for the one kept', async () => {
+    for (const [language, sentence] of [
+      ['en', 'The file sent is not the one confirmed, so nothing was sent: “campaign.yaml” has been checked instead; read whom its letters go to, then tick the confirmation to send them.'],
+      ['fr', 'Le fichier envoyé n’est pas celui qui a été confirmé, rien n’a donc été envoyé\u00a0: c’est «\u202fcampaign.yaml\u202f» qui a été vérifié\u202f; lisez à qui partent ses lettres, puis cochez la confirmation pour les envoyer.'],
+    ] as const) {
+      started.length = 0;
+      const html = await (await send({}, yaml, language)).text();
+      const other = yaml.replace('name: Houseparty', 'name: Houseparty Inc');
+      const response = await send({ confirms: hidden(html, 'confirms')!, confirm: 'yes' }, other, language);
+      expect(response.status, language).toBe(422);
+      expect(started, language).toEqual([]);
+      const again = await response.text();
+      expect(again, language).toContain('Houseparty Inc)');
+      expect(again, language).toContain(`<p class="error" id="campaign-confirm-error" role="alert" tabindex="-1">${sentence}</p>`);
+      expect(hidden(again, 'confirms'), language).toBe(createHash('sha256').update(other).digest('hex'));
+    }
   });
 });
