@@ -60,7 +60,7 @@ import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
 import { stageAsDecided, vendorsShownAs } from '../workflows/campaign-rules';
-import { RESPONSE_STAGES } from '../workflows/engagement-rules';
+import { acceptsAnswers, acceptsConclusion, acceptsDemonstration, acceptsExtension, acceptsFollowUpQuestions, acceptsResponse, RESPONSE_STAGES } from '../workflows/engagement-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -2261,19 +2261,19 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
       }),
     principles: PRINCIPLES.map((p) => ({ principle: p })),
     results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
-    // Every action is offered while the case is open; whether it is acceptable now is the
-    // workflow's answer, shown next to the field. Left out: forms with nothing to name, and the
-    // response's once it is recorded (the workflow's own stage rule, RESPONSE_STAGES).
+    // A form is offered only where the case accepts it now (the workflow's own rules, engagement-rules.ts
+    // `accepts…`): no follow-up question while the response is awaited, no conclusion before the
+    // outcomes of the demonstrations. What is typed into it is still the workflow's to refuse, next to the field.
     actions:
       act || refused
         ? {
-            respond: offered('respond', RESPONSE_STAGES.includes(status.stage)),
-            ask: offered('ask'),
-            extend: offered('extend'),
-            scheduleDemo: offered('schedule-demo'),
-            conclude: offered('conclude'),
+            respond: offered('respond', acceptsResponse(status)),
+            ask: offered('ask', acceptsFollowUpQuestions(status)),
+            extend: offered('extend', acceptsExtension(status)),
+            scheduleDemo: offered('schedule-demo', acceptsDemonstration(status)),
+            conclude: offered('conclude', acceptsConclusion(status)),
             withdraw: offered('withdraw'),
-            answer: offered('answer', status.openQuestions.length > 0),
+            answer: offered('answer', acceptsAnswers(status)),
             demonstrations: (act && status.demonstrations.some((d) => d.result === undefined)) || demonstrationRefused !== undefined,
             replies: (act && (status.inbox ?? []).some((m) => m.review === 'to-review')) || replyRefused !== undefined,
             // Only while the letter waits for a corrected address: at any other stage there is none to correct.

@@ -193,17 +193,27 @@ function requireOfficer(input: unknown): void {
   checkText(field('by'), by, NAME);
 }
 
+function throwIf(refused: Error | undefined): void {
+  if (refused) throw refused;
+}
+
+function finalRefusal(view: EngagementView): Error | undefined {
+  if (!FINAL_STAGES.includes(view.stage)) return undefined;
+  return refusal('final', { stage: view.stage }, `${view.workflowId} is ${view.stage}: it accepts no more changes`);
+}
+
 function requireOpen(view: EngagementView): void {
-  if (FINAL_STAGES.includes(view.stage)) {
-    throw refusal('final', { stage: view.stage }, `${view.workflowId} is ${view.stage}: it accepts no more changes`);
-  }
+  throwIf(finalRefusal(view));
+}
+
+function stageRefusal(view: EngagementView, allowed: readonly EngagementStage[], action: string, code: RefusalCode & `${string}-stage`): Error | undefined {
+  const final = finalRefusal(view);
+  if (final || allowed.includes(view.stage)) return final;
+  return refusal(code, { stage: view.stage }, `cannot ${action} while the engagement is ${view.stage} (allowed in: ${allowed.join(', ')})`);
 }
 
 function requireStage(view: EngagementView, allowed: readonly EngagementStage[], action: string, code: RefusalCode & `${string}-stage`): void {
-  requireOpen(view);
-  if (!allowed.includes(view.stage)) {
-    throw refusal(code, { stage: view.stage }, `cannot ${action} while the engagement is ${view.stage} (allowed in: ${allowed.join(', ')})`);
-  }
+  throwIf(stageRefusal(view, allowed, action, code));
 }
 
 function requireFuture(time: number, now: number, field: string, code: 'due-past' | 'demonstration-past'): void {
@@ -254,11 +264,78 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
   return found;
 }
 
+// ── What the stage accepts ───────────────────────────────────────────────────────────────────────
+// The part of a check that reads the case and not the request, as a refusal or undefined: the check
+// throws it at its place among the others, and the workspace offers the form only where there is
+// none, so a form on the page is one the workflow accepts filled in well.
+
+const respondStageRefusal = (view: EngagementView) => stageRefusal(view, RESPONSE_STAGES, 'record a response', 'respond-stage');
+const askStageRefusal = (view: EngagementView) => stageRefusal(view, AFTER_RESPONSE, 'ask follow-up questions', 'ask-stage');
+const scheduleStageRefusal = (view: EngagementView) => stageRefusal(view, AFTER_RESPONSE, 'schedule a demonstration', 'schedule-stage');
+const concludeStageRefusal = (view: EngagementView) => stageRefusal(view, AFTER_RESPONSE, 'conclude', 'conclude-stage');
+
+function answerStageRefusal(view: EngagementView): Error | undefined {
+  const final = finalRefusal(view);
+  if (final || view.questions.length > 0) return final;
+  return refusal('nothing-to-answer', {}, 'no follow-up question has been asked yet: there is nothing to answer');
+}
+
+function roundOpenRefusal(view: EngagementView): Error | undefined {
+  const unsettled = (view.rounds ?? []).find((r) => !isRoundSettled(r, view.questions));
+  if (!unsettled) return undefined;
+  return refusal(
+    'round-open',
+    { round: String(unsettled.round) },
+    `follow-up round ${unsettled.round} is still open: wait until all its questions are answered or its final notice has gone out`,
+  );
+}
+
+function outcomeFirstRefusal(view: EngagementView): Error | undefined {
+  const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
+  if (pending.length === 0) return undefined;
+  return refusal('outcome-first', { pending: pending.join(', ') }, `record the outcome of demonstration ${pending.join(', ')} first (not-validated if it did not take place)`);
+}
+
+/** Whether a response can be recorded now (`checkRecordResponse`). */
+export function acceptsResponse(view: EngagementView): boolean {
+  return !respondStageRefusal(view);
+}
+
+/** Whether follow-up questions can be asked now (`checkAskFollowUp`): after the response, no round still open. */
+export function acceptsFollowUpQuestions(view: EngagementView): boolean {
+  return !askStageRefusal(view) && !roundOpenRefusal(view);
+}
+
+/** Whether answers can be recorded now (`checkRecordAnswers`): a question is still open, so one exists to answer. */
+export function acceptsAnswers(view: EngagementView): boolean {
+  return !answerStageRefusal(view) && openQuestions(view.questions).length > 0;
+}
+
+/**
+ * Whether some deadline can be extended now (`checkExtendDeadline`): the response's or the latest
+ * open round's, or a round the officer names, which only needs an open question.
+ */
+export function acceptsExtension(view: EngagementView): boolean {
+  if (finalRefusal(view)) return false;
+  if (!(currentExtension(view) instanceof Error)) return true;
+  return (view.rounds ?? []).some((r) => view.questions.some((q) => q.round === r.round && q.answer === undefined));
+}
+
+/** Whether a demonstration can be scheduled now (`checkScheduleDemonstration`). */
+export function acceptsDemonstration(view: EngagementView): boolean {
+  return !scheduleStageRefusal(view);
+}
+
+/** Whether the case can be concluded now (`checkConclude`): after the response, every demonstration's outcome recorded. */
+export function acceptsConclusion(view: EngagementView): boolean {
+  return !concludeStageRefusal(view) && !outcomeFirstRefusal(view);
+}
+
 // ── One check per update ─────────────────────────────────────────────────────────────────────────
 
 export function checkRecordResponse(view: EngagementView, input: RecordResponseInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, RESPONSE_STAGES, 'record a response', 'respond-stage');
+  throwIf(respondStageRefusal(view));
   const received = parseIsoDate(input.receivedAt, 'receivedAt', 'received-at');
   if (received > now + CLOCK_SKEW_MS) {
     throw refusal('received-future', { receivedAt: input.receivedAt }, `the date the response was received (${input.receivedAt}) must not be in the future`);
@@ -291,17 +368,23 @@ export function extensionTarget(view: EngagementView, input: Pick<ExtendDeadline
     if (!round) throw refusal('unknown-round', { round: String(input.round), asked }, `unknown follow-up round ${input.round} (asked: ${asked})`);
     return round;
   }
-  if (view.stage === 'awaiting-response') return undefined;
+  const current = currentExtension(view);
+  if (current instanceof Error) throw current;
+  return current.round;
+}
+
+/** What an extension naming no round extends: the response (no round) or the latest open round; else why nothing. */
+function currentExtension(view: EngagementView): { round?: FollowUpRound } | Error {
+  if (view.stage === 'awaiting-response') return {};
   // A reply under review (a vendor asking for more time lands here) has not settled the response.
   if (view.stage === 'reply-received') {
-    if (letterStillGoingOut(view)) throw refusal('extend-letter-going-out', {}, `${LETTER_GOING_OUT}: extend the response deadline once it has gone out`);
-    return undefined;
+    return letterStillGoingOut(view) ? refusal('extend-letter-going-out', {}, `${LETTER_GOING_OUT}: extend the response deadline once it has gone out`) : {};
   }
   if (view.stage === 'sending-letter') {
-    throw refusal('extend-letter-going-out', {}, `cannot extend the response deadline while the engagement is sending-letter: ${LETTER_GOING_OUT}`);
+    return refusal('extend-letter-going-out', {}, `cannot extend the response deadline while the engagement is sending-letter: ${LETTER_GOING_OUT}`);
   }
   if (view.stage === 'letter-undeliverable') {
-    throw refusal(
+    return refusal(
       'extend-letter-undeliverable',
       {},
       'cannot extend the response deadline while the engagement is letter-undeliverable: the open letter has not reached the vendor, so no ' +
@@ -309,9 +392,8 @@ export function extensionTarget(view: EngagementView, input: Pick<ExtendDeadline
     );
   }
   const open = new Set(openQuestions(view.questions).map((q) => q.round));
-  const latest = [...rounds].reverse().find((r) => open.has(r.round));
-  if (!latest) throw refusal('nothing-to-extend', {}, NOTHING_TO_EXTEND);
-  return latest;
+  const latest = [...(view.rounds ?? [])].reverse().find((r) => open.has(r.round));
+  return latest ? { round: latest } : refusal('nothing-to-extend', {}, NOTHING_TO_EXTEND);
 }
 
 /** Also the handler's, for a reply that arrived while the calendar answered (engagement.ts). */
@@ -374,7 +456,7 @@ export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineI
 
 export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, AFTER_RESPONSE, 'ask follow-up questions', 'ask-stage');
+  throwIf(askStageRefusal(view));
   if (!Array.isArray(input.questions) || input.questions.length === 0) throw refusal('no-question', {}, 'ask at least one question');
   checkList(field('questions'), input.questions, LIMITS.questionsPerRound);
   const questions = everyProblem();
@@ -383,20 +465,12 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
   if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate', 'due-date'), now, 'the due date', 'due-past');
   const tooMuch = caseTextProblem(view, 'these questions', input.questions.reduce((sum, q) => sum + q.length, 0));
   if (tooMuch) throw new Error(tooMuch);
-  const unsettled = (view.rounds ?? []).find((r) => !isRoundSettled(r, view.questions));
-  if (unsettled) {
-    throw refusal(
-      'round-open',
-      { round: String(unsettled.round) },
-      `follow-up round ${unsettled.round} is still open: wait until all its questions are answered or its final notice has gone out`,
-    );
-  }
+  throwIf(roundOpenRefusal(view));
 }
 
 export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInput): void {
   requireOfficer(input);
-  requireOpen(view);
-  if (view.questions.length === 0) throw refusal('nothing-to-answer', {}, 'no follow-up question has been asked yet: there is nothing to answer');
+  throwIf(answerStageRefusal(view));
   if (!Array.isArray(input.answers) || input.answers.length === 0) throw refusal('no-answer', {}, 'record at least one answer');
   checkList(field('answers'), input.answers, LIMITS.answersPerRequest);
   const seen = new Set<string>();
@@ -491,7 +565,7 @@ export function checkMeetingPlace(input: { location?: unknown; meetingUrl?: unkn
 
 export function checkScheduleDemonstration(view: EngagementView, input: ScheduleDemonstrationInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, AFTER_RESPONSE, 'schedule a demonstration', 'schedule-stage');
+  throwIf(scheduleStageRefusal(view));
   checkMeetingTime(input.at, now);
   const minutes = input.durationMinutes;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_DEMONSTRATION_MINUTES) {
@@ -554,7 +628,7 @@ export function checkDemonstrationOutcome(view: EngagementView, input: RecordDem
 
 export function checkConclude(view: EngagementView, input: ConcludeInput): void {
   requireOfficer(input);
-  requireStage(view, AFTER_RESPONSE, 'conclude', 'conclude-stage');
+  throwIf(concludeStageRefusal(view));
   if (typeof input.findings !== 'object' || input.findings === null || Array.isArray(input.findings)) {
     throw wrongTypeRefusal(['findings'], 'mapping', input.findings, `findings must be a mapping of the five principles (${PRINCIPLES.join(', ')}) to findings`);
   }
@@ -591,10 +665,7 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
     );
   }
   assessed.throwAny();
-  const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
-  if (pending.length > 0) {
-    throw refusal('outcome-first', { pending: pending.join(', ') }, `record the outcome of demonstration ${pending.join(', ')} first (not-validated if it did not take place)`);
-  }
+  throwIf(outcomeFirstRefusal(view));
 }
 
 export function checkWithdraw(view: EngagementView, input: WithdrawInput): void {

@@ -1052,8 +1052,10 @@ describe('dates on a case whose lead authority is in Toronto', () => {
     expect(html).not.toContain('12\u00a0Dec\u00a02026');
     expect(html).toContain('27\u00a0Nov\u00a02026, 10:30 (Eastern Time)');
     expect(html).toContain('<label for="extend-dueDate">New due date <span class="hint">until the end of that day in Eastern Time, the lead authority\'s time zone</span></label>');
-    expect(html).toMatch(/<label for="demo-at">[^<]*<span class="hint">in Eastern Time,/);
     expect(html).not.toContain('America/Toronto');
+    // The demonstration's form, offered once the vendor has responded, names the zone too.
+    const responded = await (await appShowing({ ...status, stage: 'responded' }, 'America/Toronto').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    expect(responded).toMatch(/<label for="demo-at">[^<]*<span class="hint">in Eastern Time,/);
   });
 
   it('records a day typed in the extend form as the end of that day in Toronto', async () => {
@@ -1064,6 +1066,77 @@ describe('dates on a case whose lead authority is in Toronto', () => {
     });
     expect(response.status).toBe(303);
     expect(sent).toEqual([expect.objectContaining({ dueDate: '2026-12-31T04:59:59.999Z', reason: 'Asked for time' })]);
+  });
+});
+
+describe('the action forms an engagement page offers at each stage', () => {
+  const question = (id: string, round: number, answer?: string) => ({ id, round, text: `Question ${id}?`, dueDate: '2026-12-20T04:59:59.999Z', ...(answer ? { answer } : {}) });
+  const round = (n: number) => ({ round: n, askedAt: '2026-12-01T10:00:00.000Z', dueDate: '2026-12-20T04:59:59.999Z', remindersExhausted: false });
+  const statusAt = (stage: string, more: Record<string, unknown> = {}) => {
+    const questions = (more.questions ?? []) as { answer?: string }[];
+    return {
+      workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage,
+      responseDueDate: '2026-12-12T04:59:59.999Z', letterSentAt: '2026-11-27T15:30:00.000Z',
+      timeline: [], deliveryFailures: [], demonstrations: [], remindersSent: [], rounds: [], questions,
+      openQuestions: questions.filter((q) => q.answer === undefined), ...more,
+    };
+  };
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'g'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const FORMS = ['respond', 'ask', 'answer', 'extend', 'schedule-demo', 'conclude', 'withdraw'] as const;
+  const formsOffered = async (status: object) => {
+    const html = await (await appShowing(status, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    return FORMS.filter((form) => html.includes(`action="/campaigns/vc/engagements/zoom/${form}"`));
+  };
+
+  it('offers no follow-up question, demonstration or conclusion while the letter goes out or the response is awaited', async () => {
+    expect(await formsOffered(statusAt('sending-letter'))).toEqual(['withdraw']);
+    expect(await formsOffered(statusAt('awaiting-response'))).toEqual(['respond', 'extend', 'withdraw']);
+    expect(await formsOffered(statusAt('reply-received'))).toEqual(['respond', 'extend', 'withdraw']);
+  });
+
+  it('offers questions, a demonstration and the conclusion once the vendor has responded, and no extension with nothing to extend', async () => {
+    const response = { receivedAt: '2026-12-01T10:00:00.000Z', summary: 'Our answer.', attachments: [] };
+    expect(await formsOffered(statusAt('responded', { response }))).toEqual(['ask', 'schedule-demo', 'conclude', 'withdraw']);
+    // A round still open takes its answers and an extension, not another round.
+    const asking = statusAt('follow-up', { response, rounds: [round(1)], questions: [question('Q1', 1), question('Q2', 1, 'Yes.')] });
+    expect(await formsOffered(asking)).toEqual(['answer', 'extend', 'schedule-demo', 'conclude', 'withdraw']);
+    // A demonstration to hold comes before the conclusion.
+    const demonstrations = [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'], rescheduled: 0 }];
+    expect(await formsOffered(statusAt('demonstration', { response, demonstrations }))).toEqual(['ask', 'schedule-demo', 'withdraw']);
+  });
+
+  it('still shows a form just refused, with its refusal, though the case no longer accepts it', async () => {
+    // Another officer asked a round between the page and this request: the workflow refuses the second.
+    const status = statusAt('follow-up', { response: { receivedAt: '2026-12-01T10:00:00.000Z', summary: 'Our answer.', attachments: [] }, rounds: [round(1)], questions: [question('Q1', 1)] });
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () =>
+        ({
+          status: async () => status,
+          campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
+          askFollowUp: async (_ref: unknown, input: never) => {
+            try {
+              rules.checkAskFollowUp(status as never, input, Date.parse('2026-12-02T10:00:00.000Z'));
+            } catch (err) {
+              throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'engagement engagement:vc:zoom', '127.0.0.1:7233');
+            }
+            return { workflowId: status.workflowId, stage: status.stage };
+          },
+        }) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const response = await app.request('/campaigns/vc/engagements/zoom/ask', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 't', questions: 'How are keys kept?' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('action="/campaigns/vc/engagements/zoom/ask"');
+    expect(visibleText(html)).toContain('Follow-up round 1 is still open: wait until all its questions are answered or its final notice has gone out.');
+    expect(/<textarea id="ask-questions"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1]).toBe('How are keys kept?');
   });
 });
 
@@ -2399,10 +2472,10 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
 
 describe('French words on an engagement page agree with their count and their noun', () => {
   const question = (n: number) => ({ id: `Q${n}`, round: 1, text: `Question ${n}?`, dueDate: '2026-12-12T04:59:59.999Z' });
-  const pageWith = async (asked: number, open: number) => {
+  const pageWith = async (asked: number, open: number, stage = 'awaiting-response') => {
     const questions = Array.from({ length: asked }, (_, i) => question(i + 1));
     const status = {
-      workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+      workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage,
       nextDeadline: '2026-12-12T04:59:59.999Z', responseDueDate: '2026-12-12T04:59:59.999Z',
       timeline: [], deliveryFailures: [], questions, openQuestions: questions.slice(0, open), demonstrations: [], remindersSent: [],
     };
@@ -2417,9 +2490,10 @@ describe('French words on an engagement page agree with their count and their no
   });
 
   it('gives each "one per line" hint the gender of its noun: un document, un sujet, une question', async () => {
-    const html = await pageWith(1, 1);
-    const hintOf = (id: string) => html.match(new RegExp(`<label for="${id}">[^<]*<span class="hint">([^<]*)</span>`))?.[1];
-    expect([hintOf('respond-attachments'), hintOf('demo-topics'), hintOf('ask-questions')]).toEqual(['un par ligne', 'un par ligne', 'une par ligne']);
+    // The response's form while it is awaited, the others once it is recorded.
+    const [awaiting, responded] = [await pageWith(0, 0), await pageWith(0, 0, 'responded')];
+    const hintOf = (html: string, id: string) => html.match(new RegExp(`<label for="${id}">[^<]*<span class="hint">([^<]*)</span>`))?.[1];
+    expect([hintOf(awaiting, 'respond-attachments'), hintOf(responded, 'demo-topics'), hintOf(responded, 'ask-questions')]).toEqual(['un par ligne', 'un par ligne', 'une par ligne']);
   });
 });
 
