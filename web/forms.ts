@@ -106,14 +106,15 @@ export class FormReader {
 
   /**
    * One contact a line, `email[,name]` as the CLI's --add takes it (`typedContact`); a name left out is
-   * `vendorName`. A line that does not begin with an address is named by its number and its text,
-   * the first such line only: the form comes back with everything as typed.
+   * `vendorName`. Each line that does not begin with an address is named by its number and its text,
+   * all of them at once, so one round corrects them: the form comes back with everything as typed.
    */
   typedContacts(field: string, vendorName: string): Contact[] {
     const typed = this.text(field, { optional: true }).split('\n').map((line, i) => ({ n: i + 1, line: line.trim() }));
     const given = typed.filter(({ line }) => line !== '');
-    const bad = given.find(({ line }) => emailProblem(typedContact(line, vendorName).email) !== undefined);
-    if (bad) this.errors[field] = { key: 'form.contact-line', values: bad };
+    const bad = given.filter(({ line }) => emailProblem(typedContact(line, vendorName).email) !== undefined);
+    if (bad.length === 1) this.errors[field] = { key: 'form.contact-line', values: bad[0] };
+    else if (bad.length > 1) this.errors[field] = { key: 'form.contact-lines', values: { count: bad.length, lines: bad } };
     else if (!given.length) this.errors[field] = { key: 'form.required' };
     return given.map(({ line }) => typedContact(line, vendorName));
   }

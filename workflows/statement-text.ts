@@ -242,7 +242,7 @@ export function missingText({ source, vendorId, field, language }: TextGap): Mis
 /** One line for a refusal: how many texts are missing, then the first twenty. */
 export function describeGaps(gaps: TextGap[]): string {
   const count = gaps.length === 1 ? '1 text is' : `${gaps.length} texts are`;
-  const rest = gaps.length > 20 ? `; and ${gaps.length - 20} more (\`dossier statement status\` lists the first 200)` : '';
+  const rest = gaps.length > 20 ? `; and ${gaps.length - 20} more (\`npx dossier statement status\` lists the first 200)` : '';
   return `${count} missing in the statement: ${gaps.slice(0, 20).map(describeGap).join('; ')}${rest}.`;
 }
 

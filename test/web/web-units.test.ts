@@ -1222,7 +1222,7 @@ describe('the form that changes a vendor’s contacts on an open case', () => {
     ]);
   });
 
-  it('names a line that does not begin with an address by its number and text, in English and French, and gives back what was typed', async () => {
+  it('names every line that does not begin with an address by its number and text, in English and French, and gives back what was typed', async () => {
     sent.length = 0;
     const typed = 'dpo@lawfirm.test, DPO\n\nData Protection Officer, dpo2@lawfirm.test\nnot-an-address';
     const refusedIn = async (language: 'en' | 'fr') => {
@@ -1235,8 +1235,9 @@ describe('the form that changes a vendor’s contacts on an open case', () => {
       return response.text();
     };
     const en = await refusedIn('en');
+    // Lines 3 and 4 both: an officer told of the first alone would send the form again to learn of the second.
     expect(visibleText(/id="change-contacts-contacts-error"[^>]*>([\s\S]*?)<\/p>/.exec(en)?.[1] ?? '')).toContain(
-      'Line 3, “Data Protection Officer, dpo2@lawfirm.test”, does not begin with an email address: write one contact a line, as “address, name” (the name may be left out).',
+      '2 lines do not begin with an email address: line 3, “Data Protection Officer, dpo2@lawfirm.test”; line 4, “not-an-address”. Write one contact a line, as “address, name” (the name may be left out).',
     );
     expect(en).toMatch(/id="change-contacts-contacts"[^>]*aria-invalid="true"/);
     // Everything typed comes back, blank line included, and the reason too.
@@ -1244,7 +1245,17 @@ describe('the form that changes a vendor’s contacts on an open case', () => {
     expect(en).toMatch(/id="change-contacts-reason"[^>]*value="The vendor asked."/);
     const fr = await refusedIn('fr');
     expect(visibleText(/id="change-contacts-contacts-error"[^>]*>([\s\S]*?)<\/p>/.exec(fr)?.[1] ?? '')).toContain(
-      'La ligne 3, «\u202fData Protection Officer, dpo2@lawfirm.test\u202f», ne commence pas par une adresse électronique\u00a0: écrivez un contact par ligne, sous la forme «\u202fadresse, nom\u202f» (le nom peut être omis).',
+      '2 lignes ne commencent pas par une adresse électronique\u00a0: la ligne 3, «\u202fData Protection Officer, dpo2@lawfirm.test\u202f»\u202f; la ligne 4, «\u202fnot-an-address\u202f». Écrivez un contact par ligne, sous la forme «\u202fadresse, nom\u202f» (le nom peut être omis).',
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it('names a single line that does not begin with an address in a sentence of its own', async () => {
+    sent.length = 0;
+    const response = await post({ mode: 'add', contacts: 'dpo@lawfirm.test, DPO\nData Protection Officer', reason: 'The vendor asked.' });
+    expect(response.status).toBe(422);
+    expect(visibleText(/id="change-contacts-contacts-error"[^>]*>([\s\S]*?)<\/p>/.exec(await response.text())?.[1] ?? '')).toContain(
+      'Line 2, “Data Protection Officer”, does not begin with an email address: write one contact a line, as “address, name” (the name may be left out).',
     );
     expect(sent).toEqual([]);
   });
