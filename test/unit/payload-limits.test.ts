@@ -224,7 +224,7 @@ describe('payload limits', () => {
     expect(missingTexts).toHaveLength(201);
     expect(missingTexts!.at(-1)).toBe('… and 3804 more');
     expect(kase.status().missingTextCount).toBe(4004);
-    expect(() => kase.checkDraft({ by: 'Officer Tremblay' })).toThrow(/^Cannot draft: 4004 texts are missing in the statement: .*; and 3984 more \(`dossier statement status` lists the first 200\)\.$/);
+    expect(() => kase.checkDraft({ by: 'Officer Tremblay' })).toThrow(/^Cannot draft: 4004 texts are missing in the statement: .*; and 3984 more \(`npx dossier statement status` lists the first 200\)\.$/);
     expect(JSON.stringify(kase.status()).length).toBeLessThan(1_000_000);
 
     const yaml = DEMO_YAML.replace(/\nvendors:\n/, `\nvendors:\n${Array.from({ length: 2_001 }, (_, i) => `  - { id: x${i}, name: X ${i}, language: en, contacts: [{ name: P, email: p@x${i}.test }] }`).join('\n')}\n`);
