@@ -113,12 +113,18 @@ function publishedStatementShown(statementNotMailed: { vendorId: string; vendorN
 }
 
 function appShowing(status: unknown, timeZone: string) {
+  return appShowingWith(status, {}, timeZone);
+}
+
+/** A workspace showing one engagement's `status`, its client also having `methods` (updates, recordDownload); `deps` added to the workspace's. */
+function appShowingWith(status: unknown, methods: Record<string, unknown>, timeZone = 'UTC', deps: Partial<Parameters<typeof createApp>[0]> = {}) {
   return createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, campaignOf: async () => ({ timeZone }) }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, campaignOf: async () => ({ timeZone }), ...methods }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    ...deps,
   });
 }
 
@@ -1108,24 +1114,11 @@ describe('the action forms an engagement page offers at each stage', () => {
   it('still shows a form just refused, with its refusal, though the case no longer accepts it', async () => {
     // Another officer asked a round between the page and this request: the workflow refuses the second.
     const status = statusAt('follow-up', { response: { receivedAt: '2026-12-01T10:00:00.000Z', summary: 'Our answer.', attachments: [] }, rounds: [round(1)], questions: [question('Q1', 1)] });
-    const app = createWebApp({
-      config,
-      signIn: {} as OidcSignIn,
-      dossier: async () =>
-        ({
-          status: async () => status,
-          campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
-          askFollowUp: async (_ref: unknown, input: never) => {
-            try {
-              rules.checkAskFollowUp(status as never, input, Date.parse('2026-12-02T10:00:00.000Z'));
-            } catch (err) {
-              throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'engagement engagement:vc:zoom', '127.0.0.1:7233');
-            }
-            return { workflowId: status.workflowId, stage: status.stage };
-          },
-        }) as never,
-      campaigns: async () => ({}) as never,
-      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    const app = appShowingWith(status, {
+      askFollowUp: async (_ref: unknown, input: never) => {
+        decidedByWorkflow(() => rules.checkAskFollowUp(status as never, input, Date.parse('2026-12-02T10:00:00.000Z')));
+        return { workflowId: status.workflowId, stage: status.stage };
+      },
     });
     const response = await app.request('/campaigns/vc/engagements/zoom/ask', {
       method: 'POST',
@@ -1148,26 +1141,12 @@ describe('the form that changes a vendor’s contacts on an open case', () => {
     openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
   };
   const sent: unknown[] = [];
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () =>
-      ({
-        status: async () => status,
-        campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
-        changeContacts: async (_ref: unknown, input: never) => {
-          // The engagement's own rules decide, as the workflow's validator would, and the client wraps the refusal.
-          try {
-            rules.checkChangeContacts(status as never, input);
-          } catch (err) {
-            throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'engagement engagement:vc:zoom', '127.0.0.1:7233');
-          }
-          sent.push(input);
-          return { workflowId: status.workflowId, stage: status.stage };
-        },
-      }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  const app = appShowingWith(status, {
+    changeContacts: async (_ref: unknown, input: never) => {
+      decidedByWorkflow(() => rules.checkChangeContacts(status as never, input));
+      sent.push(input);
+      return { workflowId: status.workflowId, stage: status.stage };
+    },
   });
   const cookie = (language: string) =>
     `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
@@ -3740,12 +3719,17 @@ function versionOneOut(): CampaignCase {
 }
 
 function refusedByWorkflow(check: () => void): never {
+  decidedByWorkflow(check);
+  throw new Error('the check accepted the request');
+}
+
+/** The engagement's own rules decide, as the workflow's validator would; a refusal comes as the client wraps it. */
+function decidedByWorkflow(check: () => void): void {
   try {
     check();
   } catch (err) {
     throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'engagement engagement:vc:zoom', '127.0.0.1:7233');
   }
-  throw new Error('the check accepted the request');
 }
 
 describe('a refusal that carries a date, on a French page of a campaign in Toronto', () => {
@@ -5637,13 +5621,7 @@ describe('the documents an engagement has received', () => {
     const downloads: object[] = [];
     const status = (extra: object) => ({ workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], timeline: [], ...extra });
     const appWith = (shown: object) =>
-      createWebApp({
-        config,
-        signIn: {} as OidcSignIn,
-        dossier: async () =>
-          ({ status: async () => shown, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }), recordDownload: async (input: object) => void downloads.push(input) }) as never,
-        campaigns: async () => ({}) as never,
-        revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+      appShowingWith(shown, { recordDownload: async (input: object) => void downloads.push(input) }, 'UTC', {
         receivedDocument: async (_campaignId: string, document: { name: string }) => Buffer.from(`bytes of ${document.name}`),
       });
     const cookie = () => `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
