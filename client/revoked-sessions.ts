@@ -2,12 +2,13 @@
 // (local files on one host, or PostgreSQL for several), so that every web process sharing it
 // refuses a cookie whose session was signed out on any of them; and its sessions' refresh-token
 // refreshes, so that of the requests carrying one old token only one asks the provider; and its
-// refused forms waiting for their page, which another web process may serve.
+// refused forms waiting for their page, which another web process may serve; and what each user chose
+// for themselves (their language), which follows them to any browser and host.
 import type { SharedStore } from '../store';
-import { StoreError, StoreErrorCode, type RefusedFormStore, type RevokedSessions, type TokenRefreshes } from '../store/types';
+import { StoreError, StoreErrorCode, type RefusedFormStore, type RevokedSessions, type TokenRefreshes, type UserPreferences } from '../store/types';
 import { ClientErrorCode, DossierClientError } from './errors';
 
-export type { RefusedFormStore, RevokedSessions, TokenRefreshes };
+export type { RefusedFormStore, RevokedSessions, TokenRefreshes, UserPreferences };
 
 const reachable = <T>(work: Promise<T>): Promise<T> =>
   work.catch((err: unknown) => {
@@ -56,5 +57,17 @@ export function refusedFormsFrom(store: () => SharedStore): () => RefusedFormSto
       forms = { keep: (id, sealed, until) => reachable(kept.keep(id, sealed, until)), take: (id) => reachable(kept.take(id)) };
     }
     return forms;
+  };
+}
+
+/** What each user chose for themselves, in `store` (opened on first use), unreachable as above. */
+export function userPreferencesFrom(store: () => SharedStore): () => UserPreferences {
+  let preferences: UserPreferences | undefined;
+  return () => {
+    if (!preferences) {
+      const kept = store().preferences;
+      preferences = { language: (subject) => reachable(kept.language(subject)), setLanguage: (subject, language) => reachable(kept.setLanguage(subject, language)) };
+    }
+    return preferences;
   };
 }

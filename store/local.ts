@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
 import { makeFolder, makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
-import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkRefusedFormId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REFUSED_FORM_ID, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
+import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkLanguageTag, checkRefusedFormId, checkSessionId, checkSubject, checkTokenDigest, newClaimHolder, normalPath, REFUSED_FORM_ID, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -20,6 +20,7 @@ import {
   type PublishedFiles,
   type RefusedFormStore,
   type RevokedSessions,
+  type UserPreferences,
   type SharedStore,
   type StoredDocument,
   type TokenRefreshes,
@@ -63,6 +64,7 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
     sessions: new LocalRevokedSessions(join(stateDir, 'revoked-sessions')),
     refreshes: new LocalTokenRefreshes(join(stateDir, 'token-refreshes')),
     refusedForms: new LocalRefusedForms(join(stateDir, 'refused-forms')),
+    preferences: new LocalUserPreferences(join(stateDir, 'user-preferences')),
     ready: async () => undefined,
     describe: () => `local files (state ${stateDir}, keys ${keysDir}, output ${outputDir})`,
     location: { kind: 'local', stateDir, keysDir, outputDir },
@@ -303,6 +305,34 @@ export class LocalDocuments implements DocumentStore {
     const paths = this.pathsOf(campaignId, key);
     const removed = await removeIfExists(paths.metadata);
     return (await removeIfExists(paths.bytes)) || removed;
+  }
+}
+
+/**
+ * One file per user, named by the SHA-256 of their subject (a subject may hold any printable
+ * character, a file name may not), holding what they chose as JSON.
+ */
+class LocalUserPreferences implements UserPreferences {
+  constructor(private readonly folder: string) {}
+
+  async language(subject: string): Promise<string | undefined> {
+    const bytes = readIfExists(this.pathOf(subject));
+    if (bytes === undefined) return undefined;
+    try {
+      const { language } = JSON.parse(bytes.toString('utf8')) as { language?: unknown };
+      return typeof language === 'string' ? language : undefined;
+    } catch (err) {
+      throw new StoreError(StoreErrorCode.Corrupt, `${this.pathOf(subject)} is not a user's choices: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async setLanguage(subject: string, language: string): Promise<void> {
+    // The subject is kept beside the choice: the file's name alone could not say whose it is.
+    await writeAtomically(this.pathOf(subject), JSON.stringify({ subject, language: checkLanguageTag(language) }));
+  }
+
+  private pathOf(subject: string): string {
+    return join(this.folder, sha256Hex(Buffer.from(checkSubject(subject), 'utf8')));
   }
 }
 

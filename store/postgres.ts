@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
 import { claimLost, turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
-import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkRefusedFormId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REFUSED_FORMS_CLEARED_PER_KEEP, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
+import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkLanguageTag, checkRefusedFormId, checkSessionId, checkSubject, checkTokenDigest, newClaimHolder, normalPath, REFUSED_FORMS_CLEARED_PER_KEEP, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -20,6 +20,7 @@ import {
   type PublishedFiles,
   type RefusedFormStore,
   type RevokedSessions,
+  type UserPreferences,
   type SharedStore,
   type StoredDocument,
   type TokenRefreshes,
@@ -98,6 +99,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     sessions: new PostgresRevokedSessions(query),
     refreshes: new PostgresTokenRefreshes(query),
     refusedForms: new PostgresRefusedForms(query),
+    preferences: new PostgresUserPreferences(query),
     ready,
     describe: () => `PostgreSQL ${where}`,
     location: { kind: 'postgres', database: where },
@@ -558,6 +560,23 @@ class PostgresDocuments implements DocumentStore {
       checkDocumentKey(key),
     ]);
     return rows.length === 1;
+  }
+}
+
+/** One row per user who chose something, keyed by their subject. */
+class PostgresUserPreferences implements UserPreferences {
+  constructor(private readonly query: Query) {}
+
+  async language(subject: string): Promise<string | undefined> {
+    const [row] = await this.query<{ language: string }>('SELECT language FROM user_preferences WHERE subject = $1', [checkSubject(subject)]);
+    return row?.language;
+  }
+
+  async setLanguage(subject: string, language: string): Promise<void> {
+    await this.query('INSERT INTO user_preferences (subject, language) VALUES ($1, $2) ON CONFLICT (subject) DO UPDATE SET language = EXCLUDED.language', [
+      checkSubject(subject),
+      checkLanguageTag(language),
+    ]);
   }
 }
 

@@ -73,6 +73,21 @@ export function checkRefusedFormId(id: string): string {
   return id;
 }
 
+/**
+ * A user as the identity provider names them (OpenID Connect's `sub`: at most 255 ASCII characters).
+ * Control characters are refused so a subject never breaks a log line or a file's name.
+ */
+export function checkSubject(subject: string): string {
+  if (!/^[\x20-\x7e]{1,255}$/.test(subject)) throw new StoreError(StoreErrorCode.InvalidKey, `invalid user subject "${subject.slice(0, 80)}": 1 to 255 printable ASCII characters`);
+  return subject;
+}
+
+/** A language a user chose, as a short tag (`en`, `fr`, `pt-BR`). */
+export function checkLanguageTag(language: string): string {
+  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(language)) throw new StoreError(StoreErrorCode.InvalidKey, `invalid language "${language.slice(0, 20)}": a tag such as en or fr`);
+  return language;
+}
+
 /** A refresh token's digest, as the store keys its refresh by: hex SHA-256. */
 export const TOKEN_DIGEST = /^[0-9a-f]{64}$/;
 

@@ -155,6 +155,17 @@ export interface RefusedFormStore {
   take(id: string): Promise<string | undefined>;
 }
 
+/**
+ * What each workspace user chose for themselves, by the identity provider's subject: the language a
+ * person chose follows them to any browser and any web host, where a browser's cookie kept it for
+ * whoever used that browser next.
+ */
+export interface UserPreferences {
+  /** The language `subject` last chose (a short tag such as `fr`), undefined if they never chose one. */
+  language(subject: string): Promise<string | undefined>;
+  setLanguage(subject: string, language: string): Promise<void>;
+}
+
 export type StoreKind = 'local' | 'postgres';
 
 /** The folders of local files, or the database (its URL masked). */
@@ -169,6 +180,7 @@ export interface SharedStore {
   readonly sessions: RevokedSessions;
   readonly refreshes: TokenRefreshes;
   readonly refusedForms: RefusedFormStore;
+  readonly preferences: UserPreferences;
   /** Creates or migrates the schema (PostgreSQL); a no-op for local files. Other methods call it on first use. */
   ready(): Promise<void>;
   /** One line for logs, with no password. */

@@ -13,7 +13,7 @@ import type { Intake } from '../intake/intake';
 import type { SentMailReader } from '../client/sent-mail';
 import type { ReceivedDocumentReader } from '../client/received-documents';
 import type { LateReplyReader } from '../client/late-replies';
-import type { RevokedSessions, TokenRefreshes } from '../client/revoked-sessions';
+import type { RevokedSessions, TokenRefreshes, UserPreferences } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import { authorityReading } from '../client/authority-names';
@@ -66,6 +66,8 @@ export interface WebDeps {
   tokenRefreshes?(): TokenRefreshes;
   /** Refused forms waiting for their page (web/refused-forms.ts), in the shared store every web process reads; absent, this process's own. */
   refusedForms?(): RefusedFormStore;
+  /** What each user chose for themselves (their language), in the shared store; absent, this process's own. */
+  userPreferences?(): UserPreferences;
   views?: Views;
   now?: () => Date;
   /** Rows per page of a campaign's board (default 100). */
@@ -180,6 +182,26 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const formAction = `'self' ${provider}`;
   const ownRefreshes = deps.tokenRefreshes ? undefined : inProcessRefreshes();
   const recheck = recheckOncePerToken(deps.signIn, deps.tokenRefreshes ?? (() => ownRefreshes!), sealer, rolesCheckMs);
+  const ownPreferences = deps.userPreferences ? undefined : inProcessPreferences();
+  const userPreferences = deps.userPreferences ?? (() => ownPreferences!);
+  // A store out of reach costs the person their choice on other browsers, not the page: this browser
+  // keeps it in its session and cookie, and the log says what was not kept.
+  async function rememberedLanguage(c: Context<WebEnv>, subject: string): Promise<Language | undefined> {
+    try {
+      const remembered = await userPreferences().language(subject);
+      return isLanguage(remembered) ? remembered : undefined;
+    } catch (err) {
+      console.error(`web: ${requestLine(c)}: the language ${loggable(subject)} chose was not read, this browser's is used: ${loggableError(err)}`);
+      return undefined;
+    }
+  }
+  async function rememberLanguage(c: Context<WebEnv>, subject: string, language: Language): Promise<void> {
+    try {
+      await userPreferences().setLanguage(subject, language);
+    } catch (err) {
+      console.error(`web: ${requestLine(c)}: the language ${loggable(subject)} chose was kept for this browser only: ${loggableError(err)}`);
+    }
+  }
   const app = new Hono<WebEnv>();
   const storeFaultWords = (fault: Error) => `the shared store (${deps.storeSetting ?? 'DATABASE_URL'}) cannot be reached: ${loggable(fault.message)}`;
 
@@ -506,7 +528,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
     if (before.user && before.id && !rechecked) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
     const { locale, refreshToken, ...signedIn } = user;
-    const language = c.get('session').language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
+    // The language the person chose, wherever they chose it, before this browser's: the browser may be
+    // another person's. A choice made here just before signing in is theirs, and remembered for them.
+    const chosenHere = before.languageChosen ? before.language : undefined;
+    const remembered = chosenHere ? undefined : await rememberedLanguage(c, user.subject);
+    const language = chosenHere ?? remembered ?? before.language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
+    if (chosenHere) await rememberLanguage(c, user.subject, chosenHere);
     // A fresh session at sign-in: nothing from before it carries over but a renewal's CSRF token.
     const signedInAt = Date.now();
     const [id, expiresAt] = rechecked && before.id ? [before.id, before.expiresAt] : [newSessionId(), signedInAt + sessionMs];
@@ -564,11 +591,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));
   });
 
-  app.post('/language', (c) => {
+  app.post('/language', async (c) => {
     const chosen = c.get('body').language;
     if (isLanguage(chosen)) {
-      c.set('session', { ...c.get('session'), language: chosen });
+      const session = c.get('session');
+      // Signed out, the choice waits in the session for the sign-in that follows, which remembers it for its person.
+      c.set('session', session.user ? { ...session, language: chosen } : { ...session, language: chosen, languageChosen: true });
       c.set('sessionChanged', true);
+      if (session.user) await rememberLanguage(c, session.user.subject, chosen);
     }
     return c.redirect(sameSiteReturnPath(String(c.get('body').returnTo ?? '/')), 303);
   });
@@ -802,4 +832,13 @@ function authorityShown(session: Session, language: Language, views: Views): str
 function formRefused(view: object): boolean {
   const { errors, problems } = view as { errors?: Record<string, Record<string, unknown> | undefined>; problems?: unknown[] };
   return Object.values(errors ?? {}).some((fields) => Object.keys(fields ?? {}).length > 0) || (problems?.length ?? 0) > 0;
+}
+
+/** The choices users made, kept by this process alone: for a workspace given no shared store (tests, one process). */
+function inProcessPreferences(): UserPreferences {
+  const languages = new Map<string, string>();
+  return {
+    language: async (subject) => languages.get(subject),
+    setLanguage: async (subject, language) => void languages.set(subject, language),
+  };
 }

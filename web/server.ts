@@ -15,7 +15,7 @@ import { clientActingAs } from './acting-as';
 import { createWebApp, loggable } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
-import { refusedFormsFrom, revokedSessionsFrom, tokenRefreshesFrom } from '../client/revoked-sessions';
+import { refusedFormsFrom, revokedSessionsFrom, tokenRefreshesFrom, userPreferencesFrom } from '../client/revoked-sessions';
 import { sharedStoreOnce, storeSettingOf, type SharedStoreOnce } from '../client/shared-store';
 
 /** How long a stop waits for the requests in hand before it closes their connections. */
@@ -90,6 +90,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     tokenRefreshes: tokenRefreshesFrom(store),
     // Another web host may serve the page a refused form goes on to.
     refusedForms: refusedFormsFrom(store),
+    // The language a user chose follows them to another browser and another web host.
+    userPreferences: userPreferencesFrom(store),
     now: options.now,
     boardPageSize: options.boardPageSize,
     storeSetting: storeSettingOf(env),

@@ -22,6 +22,11 @@ export interface Session {
   user?: SignedInUser;
   language?: Language;
   /**
+   * Set when the language was chosen here with no one signed in: the sign-in that follows keeps it over
+   * the one its person chose before, and remembers it for them (store/types.ts, UserPreferences).
+   */
+  languageChosen?: true;
+  /**
    * The co-signatory's authority as the last campaign file read here names it (names in both
    * languages, French article), so the header names it on every page, not only on a statement.
    */

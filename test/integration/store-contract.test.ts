@@ -452,6 +452,25 @@ describe.each(HOMES)('shared store on $name', (home) => {
     });
   });
 
+  describe('user preferences', () => {
+    it('keeps the language each user chose for every instance, and the last choice', async () => {
+      const subject = `owen-${randomBytes(4).toString('hex')}@opc.example`;
+      expect(await other.preferences.language(subject)).toBeUndefined();
+      await store.preferences.setLanguage(subject, 'fr');
+      expect(await other.preferences.language(subject)).toBe('fr');
+      await other.preferences.setLanguage(subject, 'en');
+      expect(await store.preferences.language(subject)).toBe('en');
+      // Another user's choice is their own; a subject with a path's characters names no other file.
+      expect(await store.preferences.language(`../${subject}`)).toBeUndefined();
+    });
+
+    it('refuses a subject with control characters and a language that is not a tag', async () => {
+      await expect(store.preferences.setLanguage('owen\nforged log line', 'fr')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+      await expect(store.preferences.language('')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+      await expect(store.preferences.setLanguage('owen', "fr'; DROP TABLE x")).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+    });
+  });
+
   describe('refused forms', () => {
     const formId = () => randomBytes(18).toString('base64url');
     const inAMinute = () => new Date(Date.now() + 60_000);
@@ -751,7 +770,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes', '1796047200000_refresh-claim-holder', '1796076000000_refresh-claim-unnamed-take-over', '1796104800000_refused-forms']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes', '1796047200000_refresh-claim-holder', '1796076000000_refresh-claim-unnamed-take-over', '1796104800000_refused-forms', '1796133600000_user-preferences']);
         // A lock still held by a server session a pooler keeps open would stop the next worker's start.
         const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
         expect(locks.rows).toEqual([]);

@@ -1025,6 +1025,79 @@ describe('a form sent after its sign-in lapsed', () => {
   });
 });
 
+describe('the language a user chose, which follows them to another browser', () => {
+  const sealer = new CookieSealer(secret);
+  const chosenBy = new Map<string, string>();
+  const app = createWebApp({
+    config,
+    signIn: {
+      begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+      finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'], locale: 'en-CA' }),
+    } as unknown as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    userPreferences: () => ({ language: async (subject: string) => chosenBy.get(subject), setLanguage: async (subject: string, language: string) => void chosenBy.set(subject, language) }),
+  });
+  const cookieOf = (response: Response, name: string) => response.headers.getSetCookie().find((c) => c.startsWith(`__Host-${name}=`))?.split(';')[0];
+  const chooseLanguage = (cookie: string, language: string) =>
+    app.request('/language', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', language, returnTo: '/campaigns' }).toString(),
+    });
+  /** Signs Owen in from a browser holding `cookie` (none: a browser never used here); the language of the session it gets. */
+  const signInFrom = async (cookie = '') => {
+    const login = await app.request('/login', { headers: { cookie } });
+    const pending = login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0]!;
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: [cookie, pending].filter(Boolean).join('; ') } });
+    expect(callback.status).toBe(303);
+    return sealer.open<{ language?: string; expiresAt: number }>(decodeURIComponent(cookieOf(callback, 'dossier_session')!.slice('__Host-dossier_session='.length)))?.language;
+  };
+
+  it('signs Owen in, on a browser never used here, in the language he chose on another', async () => {
+    const signedIn = `__Host-dossier_session=${sealer.seal({ id: 'h'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    expect((await chooseLanguage(signedIn, 'fr')).status).toBe(303);
+    expect(await signInFrom()).toBe('fr');
+    // The browser's own cookie says English (another person chose it here): the person's choice wins.
+    expect(await signInFrom('__Host-dossier_language=en')).toBe('fr');
+  });
+
+  it('keeps a choice made on the sign-in page just before signing in, and remembers it for the next browser', async () => {
+    const anonymous = `__Host-dossier_session=${sealer.seal({ csrf: 'tok', expiresAt: Date.now() + 60_000 })}`;
+    chosenBy.set('owen', 'fr');
+    const chose = await chooseLanguage(anonymous, 'en');
+    expect(await signInFrom(cookieOf(chose, 'dossier_session'))).toBe('en');
+    expect(chosenBy.get('owen')).toBe('en');
+    expect(await signInFrom()).toBe('en');
+  });
+
+  it('signs in, in the browser’s language, when the store of choices is out of reach', async () => {
+    const unreachable = createWebApp({
+      config,
+      signIn: {
+        begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+        finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+      } as unknown as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+      userPreferences: () => ({ language: async () => Promise.reject(new DossierClientError(ClientErrorCode.ServerUnreachable, 'the store is down')), setLanguage: async () => {} }),
+    });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const login = await unreachable.request('/login', { headers: { cookie: '__Host-dossier_language=fr' } });
+      const pending = login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0]!;
+      const callback = await unreachable.request('/auth/callback?code=c&state=s', { headers: { cookie: `__Host-dossier_language=fr; ${pending}` } });
+      expect(callback.status).toBe(303);
+      expect(sealer.open<{ language?: string; expiresAt: number }>(decodeURIComponent(cookieOf(callback, 'dossier_session')!.slice('__Host-dossier_session='.length)))?.language).toBe('fr');
+      expect(errors.mock.calls.flat().join('\n')).toContain('the store is down');
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
+
 describe('dates on a case whose lead authority is in Toronto', () => {
   // "10 working days" from the letter: the letter says "respond by 11 December 2026", which ends at 23:59:59.999 in Toronto.
   const status = {
