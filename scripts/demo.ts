@@ -44,7 +44,9 @@ const DEMO_POLICY: Policy = {
   approvalReminderEvery: '4s',
 };
 
-const OFFICER = 'Geneviève Tremblay-Côté';
+/** The demo campaign file's officers, as the workspace's development users sign in (web/dev-identity-provider.ts). */
+const LEAD = 'Geneviève Tremblay-Côté';
+const OFFICER = 'Daniel Okafor';
 
 interface Script {
   /** Seconds after the letter before the company's response is recorded. */
@@ -174,7 +176,7 @@ export async function playDemoCampaign({ client, taskQueue, address, sink, say =
     say(`Campaign ${id} started: ${input.vendors.length} companies, ${input.campaign.authorities.length} authorities`);
     const stopWatching = watch(campaigns, id, say);
     const conclusions = campaigns.setConclusions(id, {
-      by: OFFICER,
+      by: LEAD,
       conclusions: {
         en: [
           'The four companies that responded have put in place a range of privacy and security measures, and improved them during the pandemic.',

@@ -53,17 +53,18 @@ export interface DevIdentityProvider {
 /**
  * Users the embedded default prints at start: one co-signatory for each authority of the demo campaign
  * (campaigns/video-conferencing-2020.yaml), named as its file names that authority's contact, so that the
- * whole statement can be approved in the workspace and the approvals read as the signatories it prints.
+ * whole statement can be approved in the workspace and the approvals read as the signatories it prints;
+ * and its officers, as the file names them, so the digest the demo mails is to the people signed in.
  */
 export const DEFAULT_DEV_USERS: DevUser[] = [
-  { login: 'lead', name: 'Léa Tremblay', email: 'lea.tremblay@opc.example', roles: ['lead-officer', 'co-signatory:opc'], locale: 'fr' },
-  { login: 'officer', name: 'Owen Okafor', email: 'owen.okafor@opc.example', roles: ['officer'] },
+  { login: 'lead', name: 'Geneviève Tremblay-Côté', email: 'genevieve.tremblay@opc-priv.example', roles: ['lead-officer', 'co-signatory:opc'], locale: 'fr' },
+  { login: 'officer', name: 'Daniel Okafor', email: 'daniel.okafor@opc-priv.example', roles: ['officer'] },
   { login: 'ico', name: 'Eleanor Whitfield', email: 'international@ico.example', roles: ['co-signatory:ico'] },
   { login: 'oaic', name: 'Dimitra Papadopoulou', email: 'd.papadopoulou@oaic.example', roles: ['co-signatory:oaic'] },
   { login: 'gra', name: 'Joseph Caruana', email: 'privacy@gra.example', roles: ['co-signatory:gra'] },
   { login: 'pcpd', name: 'Chan Wing-yan', email: 'wychan@pcpd.example', roles: ['co-signatory:pcpd'] },
   { login: 'fdpic', name: 'Zofia Wiśniewska-Müller', email: 'zofia.wisniewska@edoeb.example', roles: ['co-signatory:fdpic'], locale: 'fr' },
-  { login: 'auditor', name: 'Ada Auditor', email: 'ada.auditor@opc.example', roles: ['auditor'] },
+  { login: 'auditor', name: 'Ada Auditor', email: 'ada.auditor@opc-priv.example', roles: ['auditor'] },
 ];
 
 /**

@@ -8,7 +8,8 @@ import { DEFAULT_DEV_USERS, devUsersTable } from '../../web/dev-identity-provide
 import { PROJECT_ROOT } from '../../paths';
 
 const demo = parseYaml(readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8')) as {
-  authorities: { id: string; contact: { name: string } }[];
+  authorities: { id: string; contact: { name: string; email: string } }[];
+  officers: { name: string; email: string; language: string }[];
 };
 
 describe('the development users of the embedded default', () => {
@@ -18,8 +19,8 @@ describe('the development users of the embedded default', () => {
     expect(signers.map((s) => s.authorityId).sort()).toEqual(demo.authorities.map((a) => a.id).sort());
   });
 
-  it('name each other authority’s co-signatory as the campaign file names its contact', () => {
-    for (const { user, authorityId } of signers.filter((s) => !s.user.roles.includes('lead-officer'))) {
+  it('name every co-signatory, the lead officer too, as the campaign file names its authority’s contact', () => {
+    for (const { user, authorityId } of signers) {
       const contact = demo.authorities.find((a) => a.id === authorityId)!.contact.name;
       expect(contact.startsWith(user.name), `${user.login}: ${user.name} / ${contact}`).toBe(true);
     }
@@ -36,6 +37,11 @@ describe('the development users of the embedded default', () => {
       expect(line.lastIndexOf(user.roles[0]!), user.login).toBe(column('roles'));
     }
     expect(lines.filter((l) => / French /.test(l)).map((l) => l.split(' ')[0])).toEqual(['lead', 'fdpic']);
+  });
+
+  it('are the campaign file’s officers, by name, address and language: the digest the demo sends, and the steps it records, are theirs', () => {
+    const officers = DEFAULT_DEV_USERS.filter((u) => u.roles.includes('officer') || u.roles.includes('lead-officer'));
+    expect(officers.map((u) => [u.name, u.email, u.locale ?? 'en']).sort()).toEqual(demo.officers.map((o) => [o.name, o.email, o.language]).sort());
   });
 
   it('have logins of their own', () => {
