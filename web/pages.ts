@@ -6,6 +6,8 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type DossierClient, type EngagementFilter, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { withLateReplies } from '../client/late-replies';
+import type { AuditTrail } from '../client/audit';
+import type { Client } from '@temporalio/client';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { cliWords } from '../client/cli-words';
 import { fileProblemWords, type FileProblem } from '../client/file-problem-words';
@@ -470,33 +472,37 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   // ── The audit trail, as the CLI's `audit` exports it ──────────────────────────────────────────
 
-  app.get('/campaigns/:campaign/audit/:file{audit\\.(csv|pdf)}', async (c) => {
+  /**
+   * A trail as the file its route names (`audit.csv` or `audit.pdf`), in the reader's language, saved
+   * as `audit-<named>`. The audit modules load on first use: the PDF kit is heavy and most pages need none of it.
+   */
+  async function auditDownload(c: Context<WebEnv>, named: string, collect: (audit: typeof import('../client/audit'), client: Client) => Promise<AuditTrail>): Promise<Response> {
     allowed(c, 'export-audit');
-    const campaignId = c.req.param('campaign');
-    const format = c.req.param('file').endsWith('.pdf') ? 'pdf' : 'csv';
-    // Loaded on first use: the PDF kit is heavy and most pages need none of it.
-    const [{ collectAuditTrail }, { auditCsv, auditPdf }] = await Promise.all([import('../client/audit'), import('../client/audit-report')]);
-    const trail = await collectAuditTrail((await deps.campaigns()).client, { campaignId }, '', { lateReplies: deps.lateReplies });
+    const format = c.req.param('file')!.endsWith('.pdf') ? 'pdf' : 'csv';
+    const [audit, { auditCsv, auditPdf }] = await Promise.all([import('../client/audit'), import('../client/audit-report')]);
+    const trail = await collect(audit, (await deps.campaigns()).client);
     const language = c.get('language');
     const bytes = format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: now().toISOString() });
     c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf');
-    c.header('Content-Disposition', `attachment; filename="audit-${campaignId}.${format}"`);
+    c.header('Content-Disposition', `attachment; filename="audit-${named}.${format}"`);
     return c.body(new Uint8Array(bytes));
+  }
+
+  app.get('/campaigns/:campaign/audit/:file{audit\\.(csv|pdf)}', (c) => {
+    const campaignId = c.req.param('campaign');
+    return auditDownload(c, campaignId, ({ collectAuditTrail }, client) => collectAuditTrail(client, { campaignId }, '', { lateReplies: deps.lateReplies }));
+  });
+
+  // One engagement's trail, as `audit <campaign> <vendor>` exports it: what a request about one company asks for.
+  app.get('/campaigns/:campaign/engagements/:vendor/audit/:file{audit\\.(csv|pdf)}', (c) => {
+    const campaignId = c.req.param('campaign');
+    const vendorId = c.req.param('vendor');
+    return auditDownload(c, `${campaignId}-${vendorId}`, ({ collectAuditTrail }, client) => collectAuditTrail(client, { campaignId, vendorId }, '', { lateReplies: deps.lateReplies }));
   });
 
   // The downloads from the holding pen of mail that names no campaign (`audit --unsorted`): no
   // campaign's export holds those made before a message was given to a case, or of one never given.
-  app.get('/held/unsorted/audit/:file{audit\\.(csv|pdf)}', async (c) => {
-    allowed(c, 'export-audit');
-    const format = c.req.param('file').endsWith('.pdf') ? 'pdf' : 'csv';
-    const [{ collectUnsortedDownloads }, { auditCsv, auditPdf }] = await Promise.all([import('../client/audit'), import('../client/audit-report')]);
-    const trail = await collectUnsortedDownloads((await deps.campaigns()).client);
-    const language = c.get('language');
-    const bytes = format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: now().toISOString() });
-    c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf');
-    c.header('Content-Disposition', `attachment; filename="audit-${UNSORTED_ACCESS_WORKFLOW_ID}.${format}"`);
-    return c.body(new Uint8Array(bytes));
-  });
+  app.get('/held/unsorted/audit/:file{audit\\.(csv|pdf)}', (c) => auditDownload(c, UNSORTED_ACCESS_WORKFLOW_ID, ({ collectUnsortedDownloads }, client) => collectUnsortedDownloads(client)));
 
   // ── One engagement ─────────────────────────────────────────────────────────────────────────────
 
@@ -531,6 +537,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // Dates shown and typed in the campaign's zone, as its letters print them.
       timeZone,
       ...view,
+      canAudit: can(user.roles, 'export-audit'),
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
       timeline: withdrawalReasonMarked(
         subjectsMarked(wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures), status),

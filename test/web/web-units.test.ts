@@ -36,7 +36,7 @@ import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
 import { CampaignClient } from '../../client/campaign-api';
 import { pdfPageTexts } from '../helpers/pdf';
-import { at, clientWithHistory, csvRows, payloads } from '../helpers/audit-history';
+import { at, clientWithHistory, csvRows, payloads, serverKeeping, updateAccepted, updateCompleted } from '../helpers/audit-history';
 
 /** A session made once for a describe block outlives the whole file, however slow the machine (made per test, 60 s is enough). */
 const FILE_SESSION_MS = 3_600_000;
@@ -2042,6 +2042,50 @@ describe('the record of downloads from the mail that names no campaign, for audi
       expect((await app.request('/held/unsorted/audit/audit.csv', { headers: { cookie: as(roles) } })).status).toBe(403);
     }
     expect((await app.request('/held/vc/audit/audit.csv', { headers: { cookie: as(['auditor']) } })).status).toBe(404);
+  });
+});
+
+describe('an engagement’s own audit trail in the workspace', () => {
+  const opened = (seconds: number) => ({ eventId: 1, ...at(seconds), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: payloads({ revision: 3 }) } });
+  const responded = (by: string, summary: string) => [
+    updateAccepted(2, 30, `u-${by}`, 'recordResponse', { by, summary, attachments: [], receivedAt: '2026-11-20T10:00:00.000Z' }),
+    updateCompleted(3, 31, `u-${by}`, 2, { success: payloads({ stage: 'responded' }) }),
+  ];
+  const app = appShowingWith(engagementStatusOf('vc', 'zoom', { vendorName: 'Zoom' }), {}, 'UTC', {
+    campaigns: async () =>
+      ({
+        client: serverKeeping({
+          'campaign:vc': [{ eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ campaign: { id: 'vc' } }) } }],
+          'engagement:vc:zoom': [opened(1), ...responded('Owen (owen, signed in)', 'Zoom answered.')],
+          'engagement:vc:cisco': [opened(2), ...responded('Mia (mia, signed in)', 'Cisco answered.')],
+        }),
+      }) as never,
+  });
+  const as = (roles: string[], language = 'en') =>
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'x'.repeat(32), csrf: 't', language, user: { subject: 'ada', name: 'Ada', roles }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('is linked as CSV and PDF from the engagement page for a role that exports audit trails, in English and French', async () => {
+    for (const [language, words] of [['en', 'Audit trail of this engagement:'], ['fr', 'Piste d’audit de ce dossier\u00a0:']] as const) {
+      const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: as(['auditor'], language) } })).text();
+      expect(visibleText(html)).toContain(`${words} CSV, PDF`);
+      expect(html).toContain('<a href="/campaigns/vc/engagements/zoom/audit/audit.csv" id="engagement-audit-csv">CSV</a>');
+      expect(html).toContain('<a href="/campaigns/vc/engagements/zoom/audit/audit.pdf" id="engagement-audit-pdf">PDF</a>');
+    }
+    expect(await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: as(['officer']) } })).text()).not.toContain('/engagements/zoom/audit/');
+  });
+
+  it('hands over this engagement’s rows alone, named for it, and refuses a role that does not export audit trails', async () => {
+    const csv = await app.request('/campaigns/vc/engagements/zoom/audit/audit.csv', { headers: { cookie: as(['auditor']) } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="audit-vc-zoom.csv"');
+    const [header, ...rows] = csvRows(Buffer.from(await csv.arrayBuffer()));
+    const cases = new Set(rows.map((r) => r[header!.indexOf('Case')]));
+    expect([...cases]).toEqual(['engagement:vc:zoom']);
+    expect(rows.some((r) => r[header!.indexOf('Who')] === 'Owen (owen, signed in)')).toBe(true);
+    const pdf = await app.request('/campaigns/vc/engagements/zoom/audit/audit.pdf', { headers: { cookie: as(['lead-officer'], 'fr') } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="audit-vc-zoom.pdf"');
+    expect((await app.request('/campaigns/vc/engagements/zoom/audit/audit.csv', { headers: { cookie: as(['officer']) } })).status).toBe(403);
   });
 });
 
