@@ -53,6 +53,15 @@ describe('a command a person is told to type', () => {
     expect(bare).toEqual([]);
   });
 
+  it('is written npx dossier in the README, but where it quotes the CLI\'s own usage line', () => {
+    const bare = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
+      .split('\n')
+      .map((line, i) => ({ line, number: i + 1 }))
+      .filter(({ line }) => COMMAND.test(line.replace(/`dossier [a-z]+ [a-z-]+ \[options\]/g, '')))
+      .map(({ line, number }) => `README.md:${number}: ${line.trim().slice(0, 80)}`);
+    expect(bare).toEqual([]);
+  });
+
   it('is the one to type after starting a campaign, in English and French', () => {
     const values = { workflowId: 'campaign:vc', running: 2, total: 2, campaignId: 'vc' };
     expect(cliWords('en').say('campaign.started-running', values)).toContain('Follow it with: npx dossier campaign status vc');
