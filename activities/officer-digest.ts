@@ -159,8 +159,8 @@ export function createDigestActivities(
       const ended = new Set<string>();
       if (heldMail && heldPens) {
         const runningNow = new Set(running);
-        for (const campaignId of await heldPens().catch(() => [] as string[])) {
-          if (runningNow.has(campaignId) || byCampaign.has(campaignId)) continue;
+        const penned = (await heldPens().catch(() => [] as string[])).filter((campaignId) => !runningNow.has(campaignId) && !byCampaign.has(campaignId));
+        for (const campaignId of await endedOn(client, taskQueue, penned)) {
           ended.add(campaignId);
           byCampaign.set(campaignId, []);
         }
@@ -300,6 +300,25 @@ async function runningCampaigns(client: Client, taskQueue: string): Promise<{ ru
     if (memo?.statementDrafted !== false) drafted.add(campaignId);
   }
   return { running, drafted };
+}
+
+/**
+ * Of these campaigns, those whose workflow ended on this task queue. The census the pens come from is
+ * the shared store's, which deployments on other task queues of the namespace may share: a campaign
+ * running on another task queue has not ended, and one that ended there is that deployment's to tell.
+ */
+async function endedOn(client: Client, taskQueue: string, campaignIds: string[]): Promise<string[]> {
+  if (!campaignIds.length) return [];
+  const ids = campaignIds.map((campaignId) => `'${campaignWorkflowId(campaignId).replace(/'/g, '')}'`).join(', ');
+  const runningAnywhere = new Set<string>();
+  const ranHere = new Set<string>();
+  for await (const wf of listWorkflows(client, `WorkflowType = 'campaign' AND WorkflowId IN (${ids})`)) {
+    const campaignId = parseWorkflowId(wf.workflowId)?.campaignId;
+    if (!campaignId) continue;
+    if (wf.status === 'RUNNING') runningAnywhere.add(campaignId);
+    else if (wf.taskQueue === taskQueue) ranHere.add(campaignId);
+  }
+  return campaignIds.filter((campaignId) => ranHere.has(campaignId) && !runningAnywhere.has(campaignId));
 }
 
 /** The campaign's statement version waiting for approvals, with the authorities still to approve it, from its status. */

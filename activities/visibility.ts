@@ -13,6 +13,8 @@ import { temporal } from '@temporalio/proto';
 export interface ListedWorkflow {
   workflowId: string;
   status: WorkflowExecutionStatusName;
+  /** The task queue its run was started on. */
+  taskQueue: string;
   startTime: Date;
   closeTime?: Date;
   typedSearchAttributes: TypedSearchAttributes;
@@ -82,6 +84,7 @@ export async function listWorkflowPage(client: Client, query: string, { batchMem
     workflows.push({
       workflowId: info.execution?.workflowId ?? '',
       status: statusName.replace(STATUS_PREFIX, '') as WorkflowExecutionStatusName,
+      taskQueue: info.taskQueue ?? '',
       startTime: optionalTsToDate(info.startTime) ?? new Date(0),
       closeTime: optionalTsToDate(info.closeTime) ?? undefined,
       typedSearchAttributes: decodeTypedSearchAttributes(info.searchAttributes?.indexedFields),

@@ -24,6 +24,8 @@ export interface HeldCensus {
   write(campaignId: string | undefined, count: HeldCount): Promise<void>;
   /** The pens counted so far (`undefined`: the unsorted one), for the intake to count them again. */
   pens(): Promise<(string | undefined)[]>;
+  /** The campaigns whose pens were last counted with mail in them: the only ones an officer's listing asks the mailbox about. */
+  campaignPensHolding(): Promise<string[]>;
 }
 
 const pathOf = (campaignId: string | undefined) => `${CENSUS_FOLDER}/${holdingFolder(campaignId)}.json`;
@@ -42,6 +44,7 @@ export function heldCensusIn(files: PublishedFiles): HeldCensus {
       }
       return pens;
     },
+    campaignPensHolding: campaignPensHoldingIn(files),
   };
 }
 

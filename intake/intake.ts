@@ -652,15 +652,19 @@ export class Intake {
 
   /**
    * The campaigns' pens that hold mail, each with its count from the mailbox, for an officer who lists
-   * the unsorted pen: every pen the census counted (the intake counts a pen whenever it holds mail
-   * there), an ended campaign's too, which no other listing names.
+   * the unsorted pen: an ended campaign's too, which no other listing names. Only the pens the census
+   * last counted with mail are looked into (one look each over IMAP), not every pen it ever counted:
+   * the intake counts a pen whenever it holds mail there, so a pen counted empty holds none, or one
+   * filled by hand that its next recount names. Each count found is written back, so a pen emptied
+   * by hand is looked into once more at most.
    */
   async campaignPensHolding(): Promise<{ campaignId: string; count: number }[]> {
-    const counted = (await this.options.census?.pens().catch(() => [])) ?? [];
+    const counted = (await this.options.census?.campaignPensHolding().catch(() => [])) ?? [];
     const holding: { campaignId: string; count: number }[] = [];
-    for (const campaignId of new Set(counted.filter((c): c is string => c !== undefined))) {
-      const { count } = await countHeld(this.options.mailbox, campaignId);
-      if (count > 0) holding.push({ campaignId, count });
+    for (const campaignId of new Set(counted)) {
+      const found = await countHeld(this.options.mailbox, campaignId);
+      await this.writeCount(campaignId, found);
+      if (found.count > 0) holding.push({ campaignId, count: found.count });
     }
     return holding.sort((a, b) => a.campaignId.localeCompare(b.campaignId));
   }

@@ -302,24 +302,21 @@ export function inboxCommands(session: Session): Command {
         const opened = await openIntakeFor(ctx);
         try {
           const held = await opened.intake.held(options.campaign);
-          // Without --campaign, the campaigns' pens that hold mail are named too: an ended campaign's is
-          // on no board, and its mail would otherwise wait unseen.
-          const elsewhere = options.campaign === undefined ? await opened.intake.campaignPensHolding() : [];
-          const alsoIn = elsewhere.length
-            ? `\n\n${ctx.words.shared('held.also-in', { pens: elsewhere.map(({ campaignId, count }) => `${campaignId} (${count})`).join(', ') })}`
-            : '';
-          ctx.out.result(
-            held,
-            () =>
-              (held.length
-                ? table(
-                    ctx.words.headings('message', 'date', 'from', 'kind', 'subject', 'why-held'),
-                    held.map((h) => [h.messageId, ctx.words.when(h.date), h.from, ctx.words.code('kind', h.kind), h.subject, heldReasonLine(h.why, ctx.words.language, REASON_LINE_CHARS, (r) => heldRefusalLine(r, ctx.words))]),
-                  )
-                : options.campaign
-                  ? ctx.words.shared('held.none-for', { campaign: options.campaign })
-                  : ctx.words.shared('held.none-unsorted')) + alsoIn,
-          );
+          // Without --campaign, the campaigns' pens that hold mail are named too, in the JSON as in the
+          // text: an ended campaign's is on no board, and its mail would otherwise wait unseen.
+          const alsoHeldIn = options.campaign === undefined ? await opened.intake.campaignPensHolding() : undefined;
+          ctx.out.result({ pen: options.campaign ?? 'unsorted', held, ...(alsoHeldIn ? { alsoHeldIn } : {}) }, () => {
+            const listed = held.length
+              ? table(
+                  ctx.words.headings('message', 'date', 'from', 'kind', 'subject', 'why-held'),
+                  held.map((h) => [h.messageId, ctx.words.when(h.date), h.from, ctx.words.code('kind', h.kind), h.subject, heldReasonLine(h.why, ctx.words.language, REASON_LINE_CHARS, (r) => heldRefusalLine(r, ctx.words))]),
+                )
+              : options.campaign
+                ? ctx.words.shared('held.none-for', { campaign: options.campaign })
+                : ctx.words.shared('held.none-unsorted');
+            if (!alsoHeldIn?.length) return listed;
+            return `${listed}\n\n${ctx.words.shared('held.also-in', { pens: alsoHeldIn.map(({ campaignId, count }) => `${campaignId} (${count})`).join(', ') })}`;
+          });
         } finally {
           await opened.close();
         }

@@ -1241,7 +1241,8 @@ describe('the officer at the command line', () => {
     await intake.pass();
     const held = await cli(['--json', 'inbox', 'held', '--campaign', e.input.campaign.id]);
     expect(held.code, held.stderr).toBe(0);
-    const [message] = JSON.parse(held.stdout) as { messageId: string; reason: string }[];
+    const { pen, held: [message] } = JSON.parse(held.stdout) as { pen: string; held: { messageId: string; reason: string }[] };
+    expect(pen).toBe(e.input.campaign.id);
     expect(message.reason).toContain('counsel@lawfirm.test is not an address of Vendor cisco');
 
     const assigned = await cli(['inbox', 'assign', message.messageId, e.handle.workflowId]);

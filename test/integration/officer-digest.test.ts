@@ -22,6 +22,8 @@ import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { listWorkflows } from '../../activities/visibility';
+import { campaignWorkflowId } from '../../workflows/workflow-ids';
 import { until } from '../helpers/until';
 
 /** A campaign whose officers read one French, one English: each digest is checked in both languages. */
@@ -421,5 +423,44 @@ describe('officer digest', () => {
     expect(after.text).not.toContain('Mail that names no campaign');
     expect(after.text).toContain(`${workspace}/held/${id}`);
     await mailbox.close();
+  });
+
+  it('tells an ended campaign\'s pen for a campaign that ran on its own task queue, not for one running or ended on another that shares its store', { timeout: 120_000 }, async () => {
+    const scratch = mkdtempSync(join(env.scratch, 'digest-queues-'));
+    const store = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+    const taskQueue = await env.ownWorker('digest-queues', { deps: { store } });
+    // Another deployment's task queue in the namespace, sharing the store (its census): no worker of this test polls it.
+    const otherQueue = `${taskQueue}-other`;
+    const id = env.uniqueId('digest-queues');
+    const [endedHere, runningThere, endedThere] = [`${id}-ended`, `${id}-running-there`, `${id}-ended-there`];
+    const start = (campaignId: string, queue: string) =>
+      env.client.workflow.start('campaign', {
+        taskQueue: queue,
+        workflowId: campaignWorkflowId(campaignId),
+        args: [{ campaign: withTwoOfficers(campaignId), vendors: [testVendor('omega')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: campaignId, notifyVendors: false } }],
+        // Not run before it is ended: what matters is where it ran.
+        startDelay: '1 hour',
+      });
+    await (await start(endedHere, taskQueue)).terminate('ended for the test');
+    await start(runningThere, otherQueue);
+    await (await start(endedThere, otherQueue)).terminate('ended for the test');
+    // The intake counted a reply in each campaign's pen.
+    for (const campaignId of [endedHere, runningThere, endedThere]) await heldCensusIn(store.files).write(campaignId, { count: 1 });
+    const ids = [endedHere, runningThere, endedThere].map((c) => `'${campaignWorkflowId(c)}'`).join(', ');
+    const statuses = async () => {
+      const listed: string[] = [];
+      for await (const wf of listWorkflows(env.client, `WorkflowId IN (${ids})`)) listed.push(wf.status);
+      return listed;
+    };
+    await until(statuses, (listed) => listed.filter((s) => s === 'TERMINATED').length === 2 && listed.includes('RUNNING'), 'the campaigns indexed');
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue, workflowId: env.uniqueId('digest-queues-run'), args: [{}] });
+    const mailed = (campaignId: string) => result.sent.map((s: { officer: string }) => s.officer).filter((o: string) => o.endsWith(`@${campaignId}.test`));
+    expect(mailed(endedHere)).toHaveLength(2);
+    expect(mailed(runningThere)).toEqual([]);
+    expect(mailed(endedThere)).toEqual([]);
+    const [en] = await env.parsed(await env.sink.waitFor(1, (m) => m.to.some((t) => t === `smith@${endedHere}.test`), 30_000));
+    expect(en!.text).toContain(`${withTwoOfficers(endedHere).reference} \u2014 ${withTwoOfficers(endedHere).title.en} (ended)`);
+    await env.client.workflow.getHandle(campaignWorkflowId(runningThere)).terminate('the test is over');
   });
 });

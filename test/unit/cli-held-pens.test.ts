@@ -165,6 +165,18 @@ describe('dossier inbox held without --campaign', () => {
     const none = await runCli(new StandInSession(env), ['inbox', 'held']);
     expect(none.stdout).not.toContain('Held in campaigns’ pens too');
   });
+
+  it('says in its JSON too which pen it listed and which campaigns’ pens hold mail, with their counts', async () => {
+    const { env } = await heldMail();
+    const listed = await runCli(new StandInSession(env), ['--json', 'inbox', 'held']);
+    expect(listed.exitCode, listed.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ pen: 'unsorted', held: [{ messageId: '<lost@nowhere.test>' }], alsoHeldIn: [{ campaignId: 'vc', count: 1 }] });
+
+    // A campaign's pen named: that pen alone was looked at, so nothing is said of the others.
+    const named = JSON.parse((await runCli(new StandInSession(env), ['--json', 'inbox', 'held', '--campaign', 'vc'])).stdout) as Record<string, unknown>;
+    expect(named).toMatchObject({ pen: 'vc', held: [{ messageId: '<press@gmail.test>' }] });
+    expect(named).not.toHaveProperty('alsoHeldIn');
+  });
 });
 
 describe('a reply’s Message-ID typed without its angle brackets', () => {

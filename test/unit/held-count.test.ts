@@ -9,7 +9,7 @@ import { campaignPensHoldingIn, heldCensusIn, heldPenCountedIn } from '../../int
 import { heldPenIn } from '../../intake/held-count';
 import { Intake } from '../../intake/intake';
 import { openLocalStore } from '../../store/local';
-import { holdingFolder } from '../../intake/mailbox';
+import { holdingFolder, type MailboxSource } from '../../intake/mailbox';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 
 /** A held copy as the intake writes it: its lines, then the message as it arrived. */
@@ -71,5 +71,31 @@ describe('held mail count', () => {
     await heldCensusIn(store.files).write('c2', { count: 0 });
     expect(await campaignPensHoldingIn(store.files)()).toEqual(['c1']);
     await mailbox.close();
+  });
+
+  it('is asked of the mailbox, for an officer listing the pens, only for the campaigns’ pens it last counted with mail in them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dossier-held-asked-'));
+    const maildir = new MaildirMailbox(join(root, 'mail'));
+    await maildir.open();
+    const store = openLocalStore({ outputDir: join(root, 'out'), stateDir: join(root, 'state'), keysDir: join(root, 'keys') });
+    const census = heldCensusIn(store.files);
+    // Four campaigns' pens, emptied long ago (ended campaigns' among them), and one that holds a reply.
+    for (const campaignId of ['c1', 'c2', 'c3', 'c4']) await census.write(campaignId, { count: 0 });
+    await maildir.append(heldCopy('<one@vendor.test>', '2026-11-28T09:15:00.000Z'), holdingFolder('c5'));
+    await census.write('c5', { count: 1, oldest: '2026-11-28T09:15:00.000Z' });
+    // Each look into a folder is one SELECT (and a FETCH) over IMAP.
+    const looked: string[] = [];
+    const mailbox: MailboxSource = Object.assign(Object.create(maildir) as MailboxSource, {
+      messages: (folder?: string, options?: Parameters<MailboxSource['messages']>[1]) => (looked.push(folder ?? 'INBOX'), maildir.messages(folder, options)),
+    });
+    const intake = new Intake({ mailbox, dossier: {} as never, documents: {} as never, directory: {} as never, domain: 'test.example', caseMailbox: 'case@test.example', census });
+    expect(await intake.campaignPensHolding()).toEqual([{ campaignId: 'c5', count: 1 }]);
+    expect(looked).toEqual([holdingFolder('c5')]);
+
+    // A pen counted with mail that the mailbox finds empty (emptied by hand) is not named, and its count is set right.
+    await census.write('c4', { count: 3 });
+    expect(await intake.campaignPensHolding()).toEqual([{ campaignId: 'c5', count: 1 }]);
+    expect(await heldPenCountedIn(store.files)().then((pen) => pen.count('c4'))).toEqual({ count: 0 });
+    await maildir.close();
   });
 });

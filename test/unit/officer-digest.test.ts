@@ -19,13 +19,37 @@ interface Engagement {
   deadline: string;
 }
 
-/** A client that answers the activity's visibility query with `engagements` and its history reads with `campaigns`' inputs. */
-function fakeClient(campaigns: CampaignRef[], engagements: Engagement[], engagementInputs: Record<string, object> = {}): Client {
+/** A campaign's workflow as visibility lists it: where it runs (or ran) and whether it runs still. */
+interface CampaignRun {
+  campaignId: string;
+  running: boolean;
+  taskQueue: string;
+}
+
+/** The campaign runs a visibility query on campaigns selects, by the conditions the digest puts in it. */
+function campaignsListed(query: string, runs: CampaignRun[]): CampaignRun[] {
+  const taskQueue = /TaskQueue = '([^']*)'/.exec(query)?.[1];
+  const ids = /WorkflowId IN \(([^)]*)\)/.exec(query)?.[1]?.split(',').map((id) => id.trim().replace(/^'|'$/g, ''));
+  return runs.filter(
+    (run) =>
+      (taskQueue === undefined || run.taskQueue === taskQueue) &&
+      (!query.includes(`ExecutionStatus = 'Running'`) || run.running) &&
+      (ids === undefined || ids.includes(campaignWorkflowId(run.campaignId))),
+  );
+}
+
+/**
+ * A client that answers the activity's visibility queries with `engagements` and its history reads
+ * with `campaigns`' inputs; given `campaignRuns`, its queries on campaigns with those.
+ */
+function fakeClient(campaigns: CampaignRef[], engagements: Engagement[], engagementInputs: Record<string, object> = {}, campaignRuns?: CampaignRun[]): Client {
   const inputs = new Map<string, object>(campaigns.map((c) => [campaignWorkflowId(c.id), { campaign: c, vendors: [testVendor('zoom', { name: 'Zoom' })] }]));
   for (const [workflowId, input] of Object.entries(engagementInputs)) inputs.set(workflowId, input);
   const workflowService = {
-    listWorkflowExecutions: async () => ({
-      executions: engagements.map((e) => ({
+    listWorkflowExecutions: async ({ query }: { query: string }) => ({
+      executions: campaignRuns && query.includes(`WorkflowType = 'campaign'`)
+        ? campaignsListed(query, campaignRuns).map((run) => ({ execution: { workflowId: campaignWorkflowId(run.campaignId) }, status: run.running ? 1 : 2, taskQueue: run.taskQueue }))
+        : engagements.map((e) => ({
         execution: { workflowId: engagementWorkflowId(e.campaignId, e.vendorId) },
         status: 1,
         searchAttributes: {
@@ -268,7 +292,11 @@ describe('officer digest', () => {
     const pens: Record<string, { count: number; oldest?: string }> = { 'b-ended': { count: 2, oldest: '2026-11-26T09:40:00.000Z' } };
     const digestsWith = (penned: string[]) =>
       createDigestActivities(
-        () => fakeClient([running, ended], [{ campaignId: running.id, vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-30T12:00:00Z' }]),
+        () =>
+          fakeClient([running, ended], [{ campaignId: running.id, vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-30T12:00:00Z' }], {}, [
+            { campaignId: running.id, running: true, taskQueue: 'dossier' },
+            { campaignId: ended.id, running: false, taskQueue: 'dossier' },
+          ]),
         async () => ({ count: async (campaignId) => pens[campaignId ?? 'unsorted'] ?? { count: 0 }, close: async () => undefined }),
         async () => penned,
       ).collectOfficerDigests({ asOf: '2026-11-28T12:00:00Z', horizon: '7 days', taskQueue: 'dossier' });
@@ -307,6 +335,27 @@ describe('officer digest', () => {
     expect(String(french.text)).toContain('  - Aucun message en attente qu\u2019aucun dossier n\u2019a pris\u00a0: https://dossier.test/held/a-running');
     expect(String(french.text)).toContain(`${ended.reference} \u2014 ${ended.title.fr} (terminée)`);
     expect(String(french.html)).toContain('<a href="https://dossier.test/held/a-running">Aucun message en attente</a>');
+  });
+
+  it('tells an ended campaign\'s pen only for a campaign that ran on its own task queue, not one running or ended on another', async () => {
+    const smith: Officer = { name: 'Officer Smith', email: 'smith@opc.test', language: 'en' };
+    const [running, elsewhere, ended, endedElsewhere] = ['a-running', 'b-elsewhere', 'c-ended', 'd-ended-elsewhere'].map((id) => ({ ...campaignLedFrom(id, undefined), officers: [smith] }));
+    // One Temporal namespace, one store and one case mailbox for two task queues: the intake's census names every campaign's pen.
+    const runs: CampaignRun[] = [
+      { campaignId: running!.id, running: true, taskQueue: 'dossier' },
+      { campaignId: elsewhere!.id, running: true, taskQueue: 'dossier-b' },
+      { campaignId: ended!.id, running: false, taskQueue: 'dossier' },
+      { campaignId: endedElsewhere!.id, running: false, taskQueue: 'dossier-b' },
+    ];
+    const [digest] = await createDigestActivities(
+      () => fakeClient([running!, elsewhere!, ended!, endedElsewhere!], [{ campaignId: running!.id, vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-30T12:00:00Z' }], {}, runs),
+      async () => ({ count: async (campaignId) => (campaignId === undefined ? { count: 0 } : { count: 2 }), close: async () => undefined }),
+      async () => [elsewhere!.id, ended!.id, endedElsewhere!.id],
+    ).collectOfficerDigests({ asOf: '2026-11-28T12:00:00Z', horizon: '7 days', taskQueue: 'dossier' });
+    expect(digest!.sections.map((s) => [s.campaignId, s.ended ?? false])).toEqual([
+      ['a-running', false],
+      ['c-ended', true],
+    ]);
   });
 
   it('begins each hour of the day once in a day of hourly runs, on the days the clocks change too', () => {
