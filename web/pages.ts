@@ -60,7 +60,7 @@ import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
 import { stageAsDecided, vendorsShownAs } from '../workflows/campaign-rules';
-import { acceptsAnswers, acceptsConclusion, acceptsDemonstration, acceptsExtension, acceptsFollowUpQuestions, acceptsResponse, RESPONSE_STAGES } from '../workflows/engagement-rules';
+import { acceptsAnswers, acceptsConclusion, acceptsDemonstration, acceptsExtension, acceptsFollowUpQuestions, acceptsResponse, RESPONSE_STAGES, textLimitStopsQuestions } from '../workflows/engagement-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -2274,6 +2274,8 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
             conclude: offered('conclude', acceptsConclusion(status)),
             withdraw: offered('withdraw'),
             answer: offered('answer', acceptsAnswers(status)),
+            // Where the stage takes questions or answers but the case's text is full, the page says so instead.
+            questionsTextFull: act && textLimitStopsQuestions(status),
             demonstrations: (act && status.demonstrations.some((d) => d.result === undefined)) || demonstrationRefused !== undefined,
             replies: (act && (status.inbox ?? []).some((m) => m.review === 'to-review')) || replyRefused !== undefined,
             // Only while the letter waits for a corrected address: at any other stage there is none to correct.
