@@ -2063,6 +2063,8 @@ export interface BoardRow {
   lastContact?: string;
   nextAction?: string;
   nextActionAt?: string;
+  /** A reply waits for review where the stage does not already say so (a round, a demonstration). */
+  replyWaiting: boolean;
   running: boolean;
 }
 
@@ -2101,6 +2103,7 @@ export function boardRows(
       lastContact: e.lastContact,
       nextActionAt: running ? e.nextAction?.at : undefined,
       nextAction: running && e.nextAction ? nextActionText(e.nextAction, language, views, timeZone) : undefined,
+      replyWaiting: running && e.replyWaiting === true && e.stage !== 'reply-received',
       running,
     };
   });

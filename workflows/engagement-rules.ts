@@ -68,9 +68,10 @@ export function parseIsoDate(value: unknown, name: string, key: FieldKey): numbe
  * a public holiday is skipped as a weekend is; 6 cancels a demonstration still to come when the
  * engagement is withdrawn (`EngagementCase.cancelsDemonstration`); 7 does so when the whole
  * engagement is cancelled too (`EngagementCase.cancelsDemonstrationsOnCancellation`); 8 acknowledges
- * recorded answers to the vendor (`EngagementCase.answersAcknowledgement`).
+ * recorded answers to the vendor (`EngagementCase.answersAcknowledgement`); 9 lists a reply waiting
+ * for review on the board (`DossierReplyWaiting`, see `EngagementCase.boardListing`).
  */
-export const ENGAGEMENT_REVISION = 8;
+export const ENGAGEMENT_REVISION = 9;
 
 /**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client

@@ -5851,6 +5851,38 @@ describe('a board with engagements the visibility store does not list', () => {
   });
 });
 
+describe('a reply waiting for review, on the board', () => {
+  // A reply that comes during a round or before a demonstration leaves the stage as it was: the row
+  // says it waits, as the engagement page and the digest do (trial finding).
+  const listed = (vendorId: string, stage: string, more: object = {}) => ({ workflowId: `engagement:vc:${vendorId}`, campaignId: 'vc', vendorId, stage, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z', ...more });
+  const engagements = [
+    listed('a', 'follow-up', { replyWaiting: true }),
+    listed('b', 'demonstration', { replyWaiting: true }),
+    listed('c', 'follow-up'),
+    // Its stage already says a reply waits.
+    listed('d', 'reply-received', { replyWaiting: true }),
+    listed('e', 'withdrawn', { replyWaiting: true, executionStatus: 'COMPLETED' }),
+  ];
+  const app = fakeWorkspace({
+    dossier: { findEngagementsPage: async () => ({ engagements }), countMatching: async () => engagements.length },
+    campaigns: { board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 5, vendorNames: { a: 'A', b: 'B', c: 'C', d: 'D', e: 'E' }, timeZone: 'UTC' }) },
+  });
+  const rowsOf = async (language: string) => {
+    const html = await (await app.request('/campaigns/vc', { headers: { cookie: officerCookie(language, 'k') } })).text();
+    return Object.fromEntries([...html.matchAll(/<tr data-vendor="(\w)">([\s\S]*?)<\/tr>/g)].map(([, vendor, row]) => [vendor, visibleText(row!).replace(/\s+/g, ' ')]));
+  };
+
+  it('marks the row of an open case whose reply waits, in English and French', async () => {
+    const en = await rowsOf('en');
+    expect(en.a).toContain('follow-up questions');
+    expect([en.a, en.b, en.c, en.d, en.e].map((row) => row!.includes('reply to review'))).toEqual([true, true, false, false, false]);
+    // Not twice where the stage says it.
+    expect(en.d!.match(/to review/g)).toHaveLength(1);
+    const fr = await rowsOf('fr');
+    expect([fr.a, fr.b, fr.c, fr.d, fr.e].map((row) => row!.includes('réponse à examiner'))).toEqual([true, true, false, false, false]);
+  });
+});
+
 describe('the examples of a duration a French refusal gives', () => {
   it('are durations the extend form accepts, as its hint’s "10 jours ouvrés" is', () => {
     const { strings } = loadViews();
