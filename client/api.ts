@@ -56,6 +56,7 @@ import {
   DossierLastContact,
   DossierNextAction,
   DossierNextActionAt,
+  DossierReplyWaiting,
   DossierNextDeadline,
   DossierStage,
   DossierVendor,
@@ -98,6 +99,8 @@ export interface EngagementSummary {
   /** From the engagement's memo (engagements started before it existed have none). */
   lastContact?: string;
   nextAction?: EngagementBoardMemo['nextAction'];
+  /** A reply from the case mailbox waits for an officer's review (engagements of revision 9, older ones once a reply came). */
+  replyWaiting?: true;
 }
 
 /**
@@ -640,6 +643,7 @@ function engagementSummary(info: ListedWorkflow): EngagementSummary {
     closedAt: info.closeTime?.toISOString(),
     ...(lastContact === undefined ? {} : { lastContact }),
     ...(nextAction === undefined ? {} : { nextAction }),
+    ...(attrs.get(DossierReplyWaiting) === true ? { replyWaiting: true as const } : {}),
   };
 }
 

@@ -62,7 +62,7 @@ import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../
 import { stepKind } from '../workflows/timeline';
 import { wellFormed } from '../workflows/text-rules';
 import { stageAsDecided, vendorsShownAs } from '../workflows/campaign-rules';
-import { acceptsAnswers, acceptsConclusion, acceptsDemonstration, acceptsExtension, acceptsFollowUpQuestions, acceptsResponse, RESPONSE_STAGES } from '../workflows/engagement-rules';
+import { acceptsAnswers, acceptsConclusion, acceptsDemonstration, acceptsExtension, acceptsFollowUpQuestions, acceptsResponse, RESPONSE_STAGES, textLimitStopsQuestions } from '../workflows/engagement-rules';
 import type { SignedInUser } from './session';
 import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
@@ -2070,6 +2070,8 @@ export interface BoardRow {
   lastContact?: string;
   nextAction?: string;
   nextActionAt?: string;
+  /** A reply waits for review where the stage does not already say so (a round, a demonstration). */
+  replyWaiting: boolean;
   running: boolean;
 }
 
@@ -2108,6 +2110,7 @@ export function boardRows(
       lastContact: e.lastContact,
       nextActionAt: running ? e.nextAction?.at : undefined,
       nextAction: running && e.nextAction ? nextActionText(e.nextAction, language, views, timeZone) : undefined,
+      replyWaiting: running && e.replyWaiting === true && e.stage !== 'reply-received',
       running,
     };
   });
@@ -2281,6 +2284,8 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
             conclude: offered('conclude', acceptsConclusion(status)),
             withdraw: offered('withdraw'),
             answer: offered('answer', acceptsAnswers(status)),
+            // Where the stage takes questions or answers but the case's text is full, the page says so instead.
+            questionsTextFull: act && textLimitStopsQuestions(status),
             demonstrations: (act && status.demonstrations.some((d) => d.result === undefined)) || demonstrationRefused !== undefined,
             replies: (act && (status.inbox ?? []).some((m) => m.review === 'to-review')) || replyRefused !== undefined,
             // Only while the letter waits for a corrected address: at any other stage there is none to correct.

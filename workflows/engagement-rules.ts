@@ -68,9 +68,10 @@ export function parseIsoDate(value: unknown, name: string, key: FieldKey): numbe
  * a public holiday is skipped as a weekend is; 6 cancels a demonstration still to come when the
  * engagement is withdrawn (`EngagementCase.cancelsDemonstration`); 7 does so when the whole
  * engagement is cancelled too (`EngagementCase.cancelsDemonstrationsOnCancellation`); 8 acknowledges
- * recorded answers to the vendor (`EngagementCase.answersAcknowledgement`).
+ * recorded answers to the vendor (`EngagementCase.answersAcknowledgement`); 9 lists a reply waiting
+ * for review on the board (`DossierReplyWaiting`, see `EngagementCase.boardListing`).
  */
-export const ENGAGEMENT_REVISION = 8;
+export const ENGAGEMENT_REVISION = 9;
 
 /**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client
@@ -301,14 +302,24 @@ export function acceptsResponse(view: EngagementView): boolean {
   return !respondStageRefusal(view);
 }
 
-/** Whether follow-up questions can be asked now (`checkAskFollowUp`): after the response, no round still open. */
+/** Whether follow-up questions can be asked now (`checkAskFollowUp`): after the response, no round still open, room for their text. */
 export function acceptsFollowUpQuestions(view: EngagementView): boolean {
-  return !askStageRefusal(view) && !roundOpenRefusal(view);
+  return !askStageRefusal(view) && !roundOpenRefusal(view) && !caseTextFull(view);
 }
 
-/** Whether answers can be recorded now (`checkRecordAnswers`): a question is still open, so one exists to answer. */
+/** Whether answers can be recorded now (`checkRecordAnswers`): a question is still open, so one exists to answer, and room for its answer. */
 export function acceptsAnswers(view: EngagementView): boolean {
-  return !answerStageRefusal(view) && openQuestions(view.questions).length > 0;
+  return !answerStageRefusal(view) && openQuestions(view.questions).length > 0 && !caseTextFull(view);
+}
+
+/**
+ * Questions or answers the case would take but for its text, which is at its limit: the workspace
+ * says so where their forms would be, since the stage alone does not explain why none is offered.
+ */
+export function textLimitStopsQuestions(view: EngagementView): boolean {
+  const asks = !askStageRefusal(view) && !roundOpenRefusal(view);
+  const answers = !answerStageRefusal(view) && openQuestions(view.questions).length > 0;
+  return (asks || answers) && caseTextFull(view);
 }
 
 /**
@@ -502,6 +513,11 @@ export function recordedText(view: Pick<EngagementStatus, 'response' | 'question
   const questions = view.questions.reduce((sum, q) => sum + q.text.length + (q.answer?.length ?? 0), 0);
   const mail = (view.inbox ?? []).reduce((sum, m) => sum + m.text.length, 0);
   return (view.response?.summary.length ?? 0) + questions + mail;
+}
+
+/** The engagement records as much text as it may: `caseTextProblem` refuses even one character more. */
+export function caseTextFull(view: Pick<EngagementStatus, 'response' | 'questions' | 'inbox'>): boolean {
+  return caseTextProblem(view, 'one character', 1) !== undefined;
 }
 
 /** The sentence refusing `adding` more characters when the engagement's text would pass its limit. */

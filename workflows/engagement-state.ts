@@ -46,8 +46,11 @@ import { engagementWorkflowId } from './workflow-ids';
 export const ENGINE = 'dossier';
 
 /** A step a timer of the workflow waits for: a reminder, final notice, closure or demonstration reminder. */
-/** What an engagement of revision 3 lists as search attributes, each as text (dates in ISO form) or null when absent. */
-export type BoardListing = Record<'stage' | 'deadline' | 'lastContact' | 'nextAction' | 'nextActionAt', string | null>;
+/**
+ * What an engagement of revision 3 lists as search attributes, each as text (dates in ISO form) or null
+ * when absent; `replyWaiting` only where the case lists it (see `boardListing`).
+ */
+export type BoardListing = Record<'stage' | 'deadline' | 'lastContact' | 'nextAction' | 'nextActionAt', string | null> & { replyWaiting?: true | null };
 
 export interface UpcomingStep {
   at: number;
@@ -737,8 +740,12 @@ export class EngagementCase {
     return { lastContact, nextAction: { kind, about, number, at: toIsoString(step.at) } };
   }
 
-  /** The board's data as search attributes list them (revision 3): the stage and deadline with the memo's fields. */
-  boardListing(upcoming: ReadonlyMap<string, UpcomingStep>): BoardListing {
+  /**
+   * The board's data as search attributes list them (revision 3): the stage and deadline with the
+   * memo's fields; with `listsReplyWaiting` (revision 9, or an older case since a reply reached it),
+   * whether a reply waits for review too, which moves no other field when it comes in a round.
+   */
+  boardListing(upcoming: ReadonlyMap<string, UpcomingStep>, listsReplyWaiting = false): BoardListing {
     const memo = this.boardMemo(upcoming);
     return {
       stage: this.state.stage,
@@ -746,7 +753,13 @@ export class EngagementCase {
       lastContact: memo.lastContact ?? null,
       nextAction: memo.nextAction ? nextActionKeyword(memo.nextAction) : null,
       nextActionAt: memo.nextAction?.at ?? null,
+      ...(listsReplyWaiting ? { replyWaiting: this.replyWaiting() || null } : {}),
     };
+  }
+
+  /** A reply recorded from the case mailbox waits for an officer to take or dismiss it; an ended case takes none. */
+  replyWaiting(): boolean {
+    return !this.isFinal() && (this.state.inbox ?? []).some((m) => m.review === 'to-review');
   }
 
   notDelivered(step: string, kind: MessageKind, reason: string, now: number, refusal?: Refusal): void {

@@ -58,7 +58,7 @@ import {
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
 import { refusal, refusalDetails } from './refusals';
-import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
+import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierReplyWaiting, DossierStage, DossierVendor } from './search-attributes';
 import { calendarDayIn, calendarDays, endOfLocalDay, requireDurationMs, toIsoString, workingDays } from './time';
 import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, LetterCopyInput, MessageDetails, MessageKind, OfficerNotice, OutgoingMessage, Question } from './types';
 import { officeLanguage } from './types';
@@ -89,6 +89,8 @@ const LETTER_COPY_LAST_SENT = 'letter-copy-last-sent';
  * so a letter whose copy files at once costs no marker and no visibility write.
  */
 const LETTER_COPY_ON_BOARD = 'letter-copy-on-board';
+/** An engagement older than revision 9 lists a reply waiting for review from the first it records with this code. */
+const BOARD_REPLY_WAITING = 'board-reply-waiting';
 /**
  * A cancelled engagement whose letter's copy was still to file no longer lists it as its next step
  * (before, its last listing said so for good, and a query for copies to file found it). Asked only there.
@@ -200,7 +202,13 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   let listed: BoardListing | undefined;
   let listedKey = '';
   let identityListed = false;
-  const listingKey = () => JSON.stringify(kase.boardListing(upcoming));
+  /**
+   * Revision 9 lists a reply waiting for review (`DossierReplyWaiting`). An older case lists it from
+   * the first reply recorded with this code (`board-reply-waiting`, asked only then, so a case no
+   * reply reaches records no marker), or when the run it continues already listed it.
+   */
+  let listsReplyWaiting = (input.revision ?? 0) >= 9;
+  const listingKey = () => JSON.stringify(kase.boardListing(upcoming, listsReplyWaiting));
   /** Reads what the starter set (or continue-as-new carried over), so only what differs is upserted. */
   function readStartListing(): void {
     const given = workflowInfo().typedSearchAttributes;
@@ -213,10 +221,18 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       nextAction: given.get(DossierNextAction) ?? null,
       nextActionAt: date(given.get(DossierNextActionAt)),
     };
+    if (given.get(DossierReplyWaiting) === true) listsReplyWaiting = true;
+    if (listsReplyWaiting) listed.replyWaiting = given.get(DossierReplyWaiting) === true || null;
+    listedKey = JSON.stringify(listed);
+  }
+  /** An older case lists whether a reply waits from now on: as not listed yet, so the reply is one change. */
+  function listReplyWaiting(): void {
+    listsReplyWaiting = true;
+    if (listed && listed.replyWaiting === undefined) listed = { ...listed, replyWaiting: null };
     listedKey = JSON.stringify(listed);
   }
   function publishListing(): void {
-    const now = kase.boardListing(upcoming);
+    const now = kase.boardListing(upcoming, listsReplyWaiting);
     const changed = (Object.keys(now) as (keyof BoardListing)[]).filter((field) => now[field] !== listed?.[field]);
     if (!changed.length && identityListed) return;
     upsertSearchAttributes([
@@ -226,7 +242,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
             { key: DossierCampaign, value: campaign.id },
             { key: DossierVendor, value: vendor.id },
           ]),
-      ...changed.map((field) => listedPair(field, now[field])),
+      ...changed.map((field) => listedPair(field, now)),
     ]);
     listed = now;
     listedKey = JSON.stringify(now);
@@ -735,6 +751,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   async function recordInbound(req: RecordInboundInput) {
     const recorded = kase.recordInbound(req, Date.now());
     if (recorded.result.effect === 'to-review') kase.rounds.forEach(roundWaitsForReview);
+    if (recorded.result.effect === 'to-review' && listsBoard && !listsReplyWaiting && patched(BOARD_REPLY_WAITING)) listReplyWaiting();
     // The letter bounced from every address: it has not reached the vendor after all, so no deadline runs.
     // One report per address adds up from the `bounces-add-up` patch on (asked only when it does).
     const bouncedFromAll = () => {
@@ -905,7 +922,9 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
 }
 
 /** One listed field as the search attribute that holds it (null removes it). */
-function listedPair(field: keyof BoardListing, value: string | null): SearchAttributeUpdatePair {
+function listedPair(field: keyof BoardListing, listing: BoardListing): SearchAttributeUpdatePair {
+  if (field === 'replyWaiting') return { key: DossierReplyWaiting, value: listing.replyWaiting ?? null };
+  const value = listing[field];
   switch (field) {
     case 'stage':
       return { key: DossierStage, value };

@@ -17,6 +17,13 @@ export const DossierNextAction = defineSearchAttributeKey('DossierNextAction', S
 export const DossierNextActionAt = defineSearchAttributeKey('DossierNextActionAt', SearchAttributeType.DATETIME);
 
 /**
+ * Set (true) while a reply the intake recorded waits for an officer's review, whatever the stage, so
+ * the board marks the case; absent otherwise. Engagements of revision 9 list it, older ones once a
+ * reply arrives (`board-reply-waiting`). Boolean: SQL visibility stores at most three date attributes, all taken.
+ */
+export const DossierReplyWaiting = defineSearchAttributeKey('DossierReplyWaiting', SearchAttributeType.BOOL);
+
+/**
  * The token of the engagement's Reply-To address (`workflows/reply-token.ts`): the intake finds any
  * engagement, ended ones too, by the address a reply was sent to, with one visibility query. Set at
  * start by starters of this version; older engagements lack it.
@@ -32,6 +39,7 @@ export const DOSSIER_SEARCH_ATTRIBUTES = [
   DossierNextAction,
   DossierNextActionAt,
   DossierReplyToken,
+  DossierReplyWaiting,
 ];
 
 /**

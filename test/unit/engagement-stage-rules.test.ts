@@ -3,6 +3,7 @@ import * as rules from '../../workflows/engagement-rules';
 import type { EngagementView } from '../../workflows/engagement-rules';
 import { ENGAGEMENT_STAGES, type EngagementStage, type FollowUpRound, type Question } from '../../workflows/types';
 import { completeFindings } from '../helpers/fixtures';
+import { LIMITS } from '../../workflows/text-rules';
 
 // The workspace offers a form where `accepts…` says the case takes it; the workflow's validator runs
 // `check…`. Each pair is compared at every stage and in every shape of case below, well-formed
@@ -24,6 +25,13 @@ const SHAPES: Record<string, Partial<EngagementView>> = {
     demonstrations: [{ id: 'd1', at: '2020-08-05T14:00:00.000Z', durationMinutes: 60, attendees: [{ name: 'Ann', email: 'ann@zoom.test' }], topics: ['Keys'], rescheduled: 0 }],
   },
   'the letter still going out': { letterSentAt: undefined },
+  // The case records as much text as it may (caseTextProblem): not one more character.
+  'its text at the limit': { response: { receivedAt: '2020-07-30', summary: 'x'.repeat(LIMITS.caseText), attachments: [] } },
+  'a round open, its text at the limit': {
+    response: { receivedAt: '2020-07-30', summary: 'x'.repeat(LIMITS.caseText - 'Question Q1?'.length), attachments: [] },
+    rounds: [round(1)],
+    questions: [question('Q1', 1)],
+  },
 };
 
 function view(stage: EngagementStage, shape: Partial<EngagementView>): EngagementView {

@@ -65,6 +65,21 @@ describe('engagement state', () => {
     expect(filed.boardListing(reminder)).toMatchObject({ nextAction: 'reminder 1 response', nextActionAt: iso(at(31 * 24 * 60)) });
   });
 
+  it('lists a reply waiting for review only where the case lists it, until it is reviewed or the case ends', () => {
+    const kase = respondedCase();
+    const reply = (id: string): RecordInboundInput => ({ messageId: `<${id}@zoom.test>`, from: 'privacy@zoom.test', subject: 'Re: questions', receivedAt: iso(at(20)), kind: 'reply', matchedBy: 'thread', text: 'Answers.', documents: [], notes: [] });
+    expect(kase.boardListing(new Map(), true).replyWaiting).toBeNull();
+    kase.recordInbound(reply('a'), at(20));
+    kase.recordInbound(reply('b'), at(21));
+    // A case that does not list it (older than revision 9, no marker) upserts the fields it always did.
+    expect(kase.boardListing(new Map())).not.toHaveProperty('replyWaiting');
+    expect(kase.boardListing(new Map(), true)).toMatchObject({ stage: 'responded', replyWaiting: true });
+    kase.dismissInbound({ by: OFFICER, messageId: '<a@zoom.test>', reason: 'not the answers' }, at(22));
+    expect(kase.boardListing(new Map(), true).replyWaiting).toBe(true);
+    kase.withdraw({ by: OFFICER, reason: 'the vendor closed' }, at(23));
+    expect(kase.boardListing(new Map(), true).replyWaiting).toBeNull();
+  });
+
   it("stops listing a letter's copy to file once the case is cancelled before filing it, and still says the copy is not filed", () => {
     const kase = newCase();
     kase.log(ENGINE, 'open-letter sent', at(1));

@@ -8,7 +8,7 @@ import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp as createApp, sameSiteReturnPath } from '../../web/app';
 import { AuthorizationResponseError } from 'openid-client';
 import { displayNameOf, SignInError, SignInNeedsThePerson, SignInWithdrawn, type OidcSignIn } from '../../web/oidc';
-import { NAME, textProblem } from '../../workflows/text-rules';
+import { LIMITS, NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { attachmentDisposition, submittedOnce } from '../../web/pages';
@@ -1182,6 +1182,22 @@ describe('the action forms an engagement page offers at each stage', () => {
     // A demonstration to hold comes before the conclusion.
     const demonstrations = [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'], rescheduled: 0 }];
     expect(await formsOffered(statusAt('demonstration', { response, demonstrations }))).toEqual(['ask', 'schedule-demo', 'withdraw']);
+  });
+
+  it('offers no follow-up question or answer on a case whose text is at its limit, and says why, in English and French', async () => {
+    // The workflow refuses any question on such a case (caseTextProblem): the form would only be refused.
+    const full = { receivedAt: '2026-12-01T10:00:00.000Z', summary: 'x'.repeat(LIMITS.caseText), attachments: [] };
+    expect(await formsOffered(statusAt('responded', { response: full }))).toEqual(['schedule-demo', 'conclude', 'withdraw']);
+    const answered = statusAt('follow-up', { response: { ...full, summary: 'x'.repeat(LIMITS.caseText - 'Question Q1?'.length) }, rounds: [round(1)], questions: [question('Q1', 1)] });
+    expect(await formsOffered(answered)).toEqual(['extend', 'schedule-demo', 'conclude', 'withdraw']);
+    const page = async (language: string) => visibleText(await (await appShowing(statusAt('responded', { response: full }), 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie: officerCookie(language, 'k') } })).text());
+    expect(await page('en')).toContain('No more follow-up questions or answers can be recorded: this case already holds as much text (response, questions, answers and mail) as Dossier keeps for one case.');
+    expect(await page('fr')).toContain('Plus aucune question complémentaire ni réponse ne peut être enregistrée\u00a0: ce dossier contient déjà autant de texte (réponse, questions, réponses et courriels) que Dossier en garde pour un dossier.');
+    // One character short of it, a question still fits: the form is offered and says nothing of the limit.
+    const roomForOne = statusAt('responded', { response: { ...full, summary: 'x'.repeat(LIMITS.caseText - 1) } });
+    const html = await (await appShowing(roomForOne, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    expect(html).toContain('action="/campaigns/vc/engagements/zoom/ask"');
+    expect(visibleText(html)).not.toContain('No more follow-up questions');
   });
 
   it('still shows a form just refused, with its refusal, though the case no longer accepts it', async () => {
@@ -5949,6 +5965,38 @@ describe('a board with engagements the visibility store does not list', () => {
 
   it('says nothing of it under a filter, where fewer rows are what was asked', async () => {
     expect(await board('?stage=concluded')).not.toContain('not listed');
+  });
+});
+
+describe('a reply waiting for review, on the board', () => {
+  // A reply that comes during a round or before a demonstration leaves the stage as it was: the row
+  // says it waits, as the engagement page and the digest do (trial finding).
+  const listed = (vendorId: string, stage: string, more: object = {}) => ({ workflowId: `engagement:vc:${vendorId}`, campaignId: 'vc', vendorId, stage, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z', ...more });
+  const engagements = [
+    listed('a', 'follow-up', { replyWaiting: true }),
+    listed('b', 'demonstration', { replyWaiting: true }),
+    listed('c', 'follow-up'),
+    // Its stage already says a reply waits.
+    listed('d', 'reply-received', { replyWaiting: true }),
+    listed('e', 'withdrawn', { replyWaiting: true, executionStatus: 'COMPLETED' }),
+  ];
+  const app = fakeWorkspace({
+    dossier: { findEngagementsPage: async () => ({ engagements }), countMatching: async () => engagements.length },
+    campaigns: { board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 5, vendorNames: { a: 'A', b: 'B', c: 'C', d: 'D', e: 'E' }, timeZone: 'UTC' }) },
+  });
+  const rowsOf = async (language: string) => {
+    const html = await (await app.request('/campaigns/vc', { headers: { cookie: officerCookie(language, 'k') } })).text();
+    return Object.fromEntries([...html.matchAll(/<tr data-vendor="(\w)">([\s\S]*?)<\/tr>/g)].map(([, vendor, row]) => [vendor, visibleText(row!).replace(/\s+/g, ' ')]));
+  };
+
+  it('marks the row of an open case whose reply waits, in English and French', async () => {
+    const en = await rowsOf('en');
+    expect(en.a).toContain('follow-up questions');
+    expect([en.a, en.b, en.c, en.d, en.e].map((row) => row!.includes('reply to review'))).toEqual([true, true, false, false, false]);
+    // Not twice where the stage says it.
+    expect(en.d!.match(/to review/g)).toHaveLength(1);
+    const fr = await rowsOf('fr');
+    expect([fr.a, fr.b, fr.c, fr.d, fr.e].map((row) => row!.includes('réponse à examiner'))).toEqual([true, true, false, false, false]);
   });
 });
 
