@@ -17,7 +17,7 @@ import { checkHoldingPenSettings, startWorkspaceFor } from '../web/start';
 import { spawnIntake, type IntakeProcess } from '../intake/spawn';
 import { INTAKE_METRICS_PORT } from '../intake/config';
 import { describeConfig, parseWorkerConfig } from './config';
-import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
+import { digestScheduleFor, digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { outlastRepeatedStopSignals } from './stop-signals';
 import { defaultMetricsAddress, installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
@@ -74,8 +74,9 @@ async function runJob(withWorker: boolean, metricsAddress: string): Promise<void
     const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);
     console.log(`Metrics              http://${metricsAddress}/metrics`);
-    const digest = { taskQueue: config.taskQueue, localHour: config.digestHour };
-    console.log(`Officer digest       ${digestScheduleLine(await ensureOfficerDigestSchedule(await connection.client(), digest), digest)}`);
+    const digestClient = await connection.client();
+    const digest = await digestScheduleFor(digestClient, { taskQueue: config.taskQueue, localHour: config.digestHour });
+    console.log(`Officer digest       ${digestScheduleLine(await ensureOfficerDigestSchedule(digestClient, digest), digest)}`);
     // A set-up found running keeps its own workspace and intake; this process adds only a worker.
     if (embedded.reusedFrom === undefined) {
       workspace = await startWorkspaceFor(connection, embedded.env, undefined, store);

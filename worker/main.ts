@@ -8,7 +8,7 @@ import { withEmbeddedProfile } from '../config/embedded-profile';
 import { unreadSettingWarnings } from '../config/unread-settings';
 import { OFFICER_DIGEST_SCHEDULE_ID } from '../workflows/officer-digest';
 import { describeConfig, parseWorkerConfig, type WorkerConfig } from './config';
-import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
+import { digestScheduleFor, digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { startUpFailureMessage } from './start-up-errors';
 import { outlastRepeatedStopSignals } from './stop-signals';
 import { installTelemetry, metricsAddressFrom } from './telemetry';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
  */
 async function ensureDigestSchedule(client: Client, { taskQueue, digestHour }: Pick<WorkerConfig, 'taskQueue' | 'digestHour'>): Promise<void> {
   try {
-    const options = { taskQueue, localHour: digestHour };
+    const options = await digestScheduleFor(client, { taskQueue, localHour: digestHour });
     console.log(`Officer digest: ${digestScheduleLine(await ensureOfficerDigestSchedule(client, options), options)}`);
   } catch (err) {
     console.warn(

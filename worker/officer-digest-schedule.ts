@@ -3,7 +3,7 @@
 // It starts the digest every hour with the hour of the officers' day it goes out at; each run mails
 // the officers on whose clock that hour has just begun. The daily 06:00 UTC Schedule of earlier
 // versions, as they created it, is moved to this one (paused or not, as it was).
-import { ScheduleAlreadyRunning, type Client, type ScheduleDescription, type ScheduleUpdateOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleUpdateOptions } from '@temporalio/client';
 import { OFFICER_DIGEST_SCHEDULE_ID, type OfficerDigestInput } from '../workflows/officer-digest';
 import { DIGEST_EVERY } from '../workflows/types';
 
@@ -23,6 +23,32 @@ export interface DigestScheduleOptions {
 
 /** What start-up found: `unreadable` is a Schedule whose input this host's keys cannot decrypt. */
 export type DigestScheduleOutcome = 'created' | 'exists' | 'updated' | 'unreadable';
+
+/**
+ * `options` with the Schedule this task queue's digest runs under. Two deployments may share a
+ * namespace, each on its task queue: the first to start holds `dossier-officer-digest`, and each other
+ * one gets `dossier-officer-digest-<task queue>` (before, it found the first's Schedule there and took
+ * it for its own, and its officers got no digest). A Schedule this host cannot read is left to
+ * `ensureOfficerDigestSchedule` to report. `base` is for tests, which keep out of the namespace's own.
+ */
+export async function digestScheduleFor(client: Client, options: DigestScheduleOptions, base = OFFICER_DIGEST_SCHEDULE_ID): Promise<DigestScheduleOptions & { scheduleId: string }> {
+  if (options.scheduleId !== undefined) return { ...options, scheduleId: options.scheduleId };
+  const ownQueue = `${base}-${options.taskQueue}`;
+  const queueOf = async (scheduleId: string): Promise<string | null | undefined> => {
+    try {
+      const { action } = await client.schedule.getHandle(scheduleId).describe();
+      return action.type === 'startWorkflow' ? action.taskQueue : null;
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return undefined;
+      if (isUndecryptable(err)) return null;
+      throw err;
+    }
+  };
+  // One of its own made earlier stays its own, whoever holds the namespace's since.
+  if ((await queueOf(ownQueue)) !== undefined) return { ...options, scheduleId: ownQueue };
+  const held = await queueOf(base);
+  return { ...options, scheduleId: held === undefined || held === null || held === options.taskQueue ? base : ownQueue };
+}
 
 /** Creates the digest Schedule unless it exists (moving the former daily one to the hourly one); says which. */
 export async function ensureOfficerDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<DigestScheduleOutcome> {

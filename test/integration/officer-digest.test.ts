@@ -19,7 +19,7 @@ import { refused } from '../../client/errors';
 import { CaseDocuments } from '../../documents/document-store';
 import { holdingFolder } from '../../intake/mailbox';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
-import { digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
+import { digestScheduleFor, digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { listWorkflows } from '../../activities/visibility';
@@ -84,6 +84,33 @@ describe('officer digest', () => {
       expect(digestScheduleLine('created', { taskQueue: env.taskQueue })).toBe('hourly, each officer at 06:00 on their clock (Schedule dossier-officer-digest created)');
     } finally {
       await schedule.delete();
+    }
+  });
+
+  it('gives a second deployment sharing the namespace, on its own task queue, a Schedule of its own, and each finds its own again', async () => {
+    const base = env.uniqueId('digest-shared');
+    const [queueA, queueB] = [env.uniqueId('deployment-a'), env.uniqueId('deployment-b')];
+    const ensure = async (taskQueue: string) => {
+      const options = await digestScheduleFor(env.client, { taskQueue, localHour: 7 }, base);
+      return { scheduleId: options.scheduleId, line: digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options) };
+    };
+    const queueOf = async (scheduleId: string) => {
+      const { action } = await env.client.schedule.getHandle(scheduleId).describe();
+      return action.type === 'startWorkflow' ? action.taskQueue : undefined;
+    };
+    try {
+      expect(await ensure(queueA)).toEqual({ scheduleId: base, line: `hourly, each officer at 07:00 on their clock (Schedule ${base} created)` });
+      expect(await ensure(queueB)).toEqual({ scheduleId: `${base}-${queueB}`, line: `hourly, each officer at 07:00 on their clock (Schedule ${base}-${queueB} created)` });
+      expect([await queueOf(base), await queueOf(`${base}-${queueB}`)]).toEqual([queueA, queueB]);
+      // Restarted, each deployment finds its own Schedule and makes none.
+      expect((await ensure(queueA)).line).toContain(`Schedule ${base} already there`);
+      expect((await ensure(queueB)).line).toContain(`Schedule ${base}-${queueB} already there`);
+      // The namespace's Schedule gone (an operator deleted it): B keeps its own; A makes the namespace's again.
+      await env.client.schedule.getHandle(base).delete();
+      expect((await ensure(queueB)).scheduleId).toBe(`${base}-${queueB}`);
+      expect((await ensure(queueA)).line).toContain(`Schedule ${base} created`);
+    } finally {
+      for (const id of [base, `${base}-${queueB}`]) await env.client.schedule.getHandle(id).delete().catch(() => undefined);
     }
   });
 
