@@ -23,6 +23,7 @@ import {
   draftStatementUpdate,
   extendDeadlineUpdate,
   vendorContactsChangedSignal,
+  type DeadlineExtended,
   withdrawSignal,
   type AuthorityNamed,
   type DocumentDownloadedInput,
@@ -542,10 +543,12 @@ class HistoryReader {
   /** Who asked for the run's cancellation, for the row saying it ended cancelled. */
   private cancelledBy: string | undefined;
   /**
-   * The latest deadline extension's row, until the message confirming it to the vendor is scheduled:
-   * the request names a duration or a day, and that message the date it counted and which deadline moved.
+   * Deadline extensions and the messages confirming them to the vendor, until each finds the other:
+   * the request names a duration or a day, its confirmation the date counted and which deadline
+   * moved. Two requests may be in flight at once (each waits for the calendar) and be confirmed in
+   * either order, so neither order nor time pairs them (`ExtensionConfirmations`).
    */
-  private pendingExtension: AuditEvent | undefined;
+  private readonly extensions = new ExtensionConfirmations();
   /** The campaign's authorities by id, as its file names them (from its input), for its approval rows and its refusals. */
   private readonly authorityNames = new Map<string, AuthorityNamed>();
 
@@ -611,6 +614,12 @@ class HistoryReader {
       // A refusal recorded before failures were encrypted keeps its sentence readable after shredding;
       // one recorded since is read with the campaign's key, and after shredding only its type remains.
       const { meta, outcome } = e.workflowExecutionUpdateCompletedEventAttributes;
+      const extension = outcome?.success ? this.updates.get(meta?.updateId ?? '')?.find((row) => row.kind === 'officer-action' && row.action === extendDeadlineUpdate.name) : undefined;
+      if (extension) {
+        const [result] = await this.args(outcome?.success?.payloads);
+        const step = (result as Partial<DeadlineExtended> | undefined)?.confirmationStep;
+        this.extensions.done(extension, typeof step === 'string' ? step : undefined);
+      }
       const rows = outcome?.failure ? (this.updates.get(meta?.updateId ?? '') ?? []) : [];
       if (outcome?.failure && rows.length) {
         const said = await this.failureMessage(outcome.failure);
@@ -623,6 +632,8 @@ class HistoryReader {
         const authorities = typeof named === 'string' && this.authorityNames.has(named) ? { notDoneAuthorities: [...this.authorityNames.values()] } : {};
         for (const row of rows) Object.assign(row, { notDone: message, ...(refused ? { notDoneRefusal: refused } : {}), ...(type ? { notDoneType: type } : {}), ...authorities });
       }
+    } else if (e.workflowTaskCompletedEventAttributes) {
+      this.extensions.taskCompleted();
     } else if (e.workflowExecutionSignaledEventAttributes?.signalName === documentDownloadedSignal.name) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -646,10 +657,7 @@ class HistoryReader {
       this.scheduled.set(id, { type: a.activityType?.name ?? '', input });
       const message = input as { kind?: unknown; step?: unknown; details?: unknown } | undefined;
       if (message?.kind === 'statement-notice' && typeof message.step === 'string') this.noticeSteps.add(message.step);
-      if (message?.kind === 'deadline-extension' && this.pendingExtension) {
-        extensionCounted(this.pendingExtension, message.details);
-        this.pendingExtension = undefined;
-      }
+      if (message?.kind === 'deadline-extension') this.extensions.scheduled(typeof message.step === 'string' ? message.step : `event ${id}`, message.details);
     } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
       const child = parseWorkflowId(e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId ?? undefined);
       if (child?.kind === 'engagement') this.started.add(child.vendorId);
@@ -743,9 +751,7 @@ class HistoryReader {
     // An approval's authority is named as the campaign file names it; an id the campaign does not have stays as recorded.
     const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId)?.name : undefined;
     const described = this.describe(value, authority ? ['authorityId'] : []);
-    const row = this.out.length;
     this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, ...described, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
-    if (name === extendDeadlineUpdate.name) this.pendingExtension = this.out[row];
   }
 
   /**
@@ -926,6 +932,50 @@ function partedFields(name: string, value: unknown): DetailField[] | undefined {
     return fields.filter((f) => f.parts.length);
   }
   return undefined;
+}
+
+/**
+ * Pairs each deadline extension done with the message that confirmed it to the vendor. The request's
+ * result names that message's step (`DeadlineExtended`). A result recorded before it did names none:
+ * the handler then scheduled the message and completed the request in one workflow task, so the pair
+ * is in the same task, and two such in one task were confirmed in the order they completed.
+ */
+class ExtensionConfirmations {
+  /** Confirmations no request has claimed yet, by step, with what each said. */
+  private readonly unclaimed = new Map<string, unknown>();
+  /** Requests whose result named a step not scheduled yet. */
+  private readonly awaiting = new Map<string, AuditEvent>();
+  /** In the workflow task being read: the steps it scheduled, and the requests it completed naming none, still unpaired. */
+  private taskSteps: string[] = [];
+  private taskRequests: AuditEvent[] = [];
+
+  /** A new workflow task's commands follow: what the last one left unpaired has no pair in it. */
+  taskCompleted(): void {
+    this.taskSteps = [];
+    this.taskRequests = [];
+  }
+
+  scheduled(step: string, details: unknown): void {
+    const request = this.awaiting.get(step) ?? this.taskRequests.shift();
+    this.awaiting.delete(step);
+    if (request) extensionCounted(request, details);
+    else {
+      this.unclaimed.set(step, details);
+      this.taskSteps.push(step);
+    }
+  }
+
+  done(request: AuditEvent, step: string | undefined): void {
+    const claimed = step ?? this.taskSteps.find((s) => this.unclaimed.has(s));
+    if (claimed === undefined || !this.unclaimed.has(claimed)) {
+      if (step === undefined) this.taskRequests.push(request);
+      else this.awaiting.set(step, request);
+      return;
+    }
+    extensionCounted(request, this.unclaimed.get(claimed));
+    this.unclaimed.delete(claimed);
+    this.taskSteps = this.taskSteps.filter((s) => s !== claimed);
+  }
 }
 
 /**

@@ -270,7 +270,13 @@ export interface ChangeContactsInput extends ByOfficer {
 export type EngagementUpdated = Pick<EngagementStatus, 'workflowId' | 'stage'>;
 
 export const recordResponseUpdate = defineUpdate<EngagementUpdated, [RecordResponseInput]>('recordResponse');
-export const extendDeadlineUpdate = defineUpdate<EngagementUpdated, [ExtendDeadlineInput]>('extendDeadline');
+/**
+ * A deadline extended: also the step of the message confirming it to the vendor (none in a case that
+ * sends none), which names this request among several in flight, for the audit export to pair the two.
+ */
+export type DeadlineExtended = EngagementUpdated & { confirmationStep?: string };
+
+export const extendDeadlineUpdate = defineUpdate<DeadlineExtended, [ExtendDeadlineInput]>('extendDeadline');
 export const askFollowUpUpdate = defineUpdate<Question[], [AskFollowUpInput]>('askFollowUp');
 export const recordAnswersUpdate = defineUpdate<EngagementUpdated, [RecordAnswersInput]>('recordAnswers');
 export const scheduleDemonstrationUpdate = defineUpdate<Demonstration, [ScheduleDemonstrationInput]>('scheduleDemonstration');
