@@ -21,12 +21,14 @@ import {
   changeContactsUpdate,
   documentDownloadedSignal,
   draftStatementUpdate,
+  heldMessageDismissedSignal,
   extendDeadlineUpdate,
   vendorContactsChangedSignal,
   type DeadlineExtended,
   withdrawSignal,
   type AuthorityNamed,
   type DocumentDownloadedInput,
+  type HeldMessageDismissedInput,
 } from '../workflows/messages';
 import { stageAsDecided } from '../workflows/campaign-rules';
 import type { OpenCaseAction, OpenCaseDecision } from '../workflows/types';
@@ -237,8 +239,9 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   // The downloads, read once the engagements said which messages are theirs. Each is a row of the
   // engagement whose message carried the document; a held message's attachment, of the engagement
   // the message went to once an officer decided (else of the campaign's pen, in the campaign's export).
+  // A held message an officer dismissed went to no case: a row of the campaign's pen alone.
   const inScope = (row: AuditEvent) => !scope.vendorId || row.workflowId === engagementIds[0];
-  const campaignAccess = await downloadsIn(client, accessId, serverAddress);
+  const campaignAccess = await accessRecordIn(client, accessId, serverAddress);
   if (campaignAccess) {
     const own = campaignAccess.rows.map((row) => messages.held(row) ?? row).filter(inScope);
     if (own.length) workflowIds.push(accessId);
@@ -247,7 +250,7 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   }
   // Mail that names no campaign is given to a case by an officer only: its pen's downloads of those
   // messages are this case's too. Its record names no campaign, so it is read only when one was given.
-  const unsortedAccess = messages.anyGivenByOfficer ? await downloadsIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress) : undefined;
+  const unsortedAccess = messages.anyGivenByOfficer ? await accessRecordIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress) : undefined;
   if (unsortedAccess) {
     const own = unsortedAccess.rows.flatMap((row) => {
       const given = messages.held(row);
@@ -357,13 +360,13 @@ async function leadDecisionsOf(client: Client, campaignId: string, serverAddress
 }
 
 /**
- * The record of downloads from the holding pen of mail that names no campaign, whole: the downloads
- * of attachments of messages never given to a case are in no campaign's export. A message an officer
- * later assigned, or attached late to an ended case, is in that case's export too.
+ * The record of the holding pen of mail that names no campaign, whole: the downloads of attachments
+ * of messages never given to a case, and the dismissals of such messages, are in no campaign's
+ * export. A message an officer later assigned, or attached late to an ended case, is in that case's export too.
  */
 export async function collectUnsortedDownloads(client: Client, serverAddress = ''): Promise<AuditTrail> {
   const scope: UnsortedScope = { unsorted: true };
-  const access = await downloadsIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress);
+  const access = await accessRecordIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress);
   if (!access) return { scope, workflowIds: [], events: [], unreadable: 0 };
   const events = [...access.rows, ...(access.notKept ? [access.notKept] : [])];
   const sorted = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j).map(([e]) => e);
@@ -371,10 +374,11 @@ export async function collectUnsortedDownloads(client: Client, serverAddress = '
 }
 
 /**
- * The downloads a document access record holds (its start and new runs are no event of a case),
- * with the row saying its earlier runs are gone; undefined when no download ever started it.
+ * The downloads and the held messages' dismissals a document access record holds (its start and new
+ * runs are no event of a case), with the row saying its earlier runs are gone; undefined when nothing
+ * ever started it.
  */
-async function downloadsIn(client: Client, workflowId: string, serverAddress: string): Promise<{ rows: AuditEvent[]; notKept?: AuditEvent } | undefined> {
+async function accessRecordIn(client: Client, workflowId: string, serverAddress: string): Promise<{ rows: AuditEvent[]; notKept?: AuditEvent } | undefined> {
   let runs: Runs;
   try {
     runs = await runsOf(client, workflowId);
@@ -384,7 +388,8 @@ async function downloadsIn(client: Client, workflowId: string, serverAddress: st
   }
   const rows: AuditEvent[] = [];
   for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
-  return { rows: rows.filter((row) => row.kind === 'document-downloaded'), ...(runs.notKept ? { notKept: runs.notKept } : {}) };
+  const recorded = rows.filter((row) => row.kind === 'document-downloaded' || row.action === heldMessageDismissedSignal.name);
+  return { rows: recorded, ...(runs.notKept ? { notKept: runs.notKept } : {}) };
 }
 
 /**
@@ -638,6 +643,10 @@ class HistoryReader {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
       this.recordDownload(at, input, a.identity || 'unknown');
+    } else if (e.workflowExecutionSignaledEventAttributes?.signalName === heldMessageDismissedSignal.name) {
+      const a = e.workflowExecutionSignaledEventAttributes;
+      const [input] = await this.args(a.input?.payloads);
+      this.recordHeldDismissal(at, input, a.identity || 'unknown');
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -752,6 +761,27 @@ class HistoryReader {
     const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId)?.name : undefined;
     const described = this.describe(value, authority ? ['authorityId'] : []);
     this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, ...described, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
+  }
+
+  /**
+   * An officer's dismissal of a held message, from its pen's record: their act, their row, with the
+   * message (its Message-ID, sender and subject) and the reason they gave. The message went to no case.
+   */
+  private recordHeldDismissal(at: string, input: unknown, identity: string): void {
+    const value = input instanceof Unreadable ? {} : ((input ?? {}) as Partial<HeldMessageDismissedInput>);
+    const language = (LANGUAGES as readonly unknown[]).includes(value.language) ? { language: value.language as Language } : {};
+    this.push(
+      {
+        at,
+        kind: 'officer-action',
+        actor: byOf(value) ?? identity,
+        action: heldMessageDismissedSignal.name,
+        ...(typeof value.messageId === 'string' ? { messageId: value.messageId } : {}),
+        ...this.describe(input, ['campaignId', 'messageId', 'language']),
+        ...language,
+      },
+      input,
+    );
   }
 
   /**
