@@ -4,7 +4,7 @@
 // import it too. Every failure is a `DossierClientError` with a string code (client/errors.ts).
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
+import { TypedSearchAttributes, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/common';
 import type { engagement } from '../workflows/engagement';
 import type { documentAccess } from '../workflows/document-access';
 import {
@@ -26,7 +26,9 @@ import {
   dismissInboundUpdate,
   recordInboundUpdate,
   documentDownloadedSignal,
+  heldMessageDismissedSignal,
   type DocumentDownloadedInput,
+  type HeldMessageDismissedInput,
   type ConfirmInboundInput,
   type DismissInboundInput,
   type RecordInboundInput,
@@ -594,17 +596,30 @@ export class DossierClient {
 
   /**
    * Records that a received document was downloaded (the workspace, the CLI), in the history of the
-   * campaign's document access record, which the first download starts. No worker check: the signal
-   * is in history once the server accepts it. Call it once the bytes are read, before handing them
+   * campaign's document access record, which the first download starts. Call it once the bytes are read, before handing them
    * over: a download that cannot be recorded must not happen.
    */
   async recordDownload(input: DocumentDownloadedInput): Promise<void> {
-    const workflowId = input.campaignId ? documentAccessWorkflowId(input.campaignId) : UNSORTED_ACCESS_WORKFLOW_ID;
+    await this.signalAccessRecord(input.campaignId, documentDownloadedSignal, input);
+  }
+
+  /**
+   * Records an officer's dismissal of a held message in the record of its pen (its campaign's
+   * document access record, or that of mail that names no campaign), which the audit export reads.
+   * Call it before the message leaves the pen: a dismissal that cannot be recorded must not happen.
+   */
+  async recordHeldDismissal(input: HeldMessageDismissedInput): Promise<void> {
+    await this.signalAccessRecord(input.campaignId, heldMessageDismissedSignal, input);
+  }
+
+  /** No worker check: the signal is in history once the server accepts it, the record started by the first. */
+  private async signalAccessRecord<T>(campaignId: string | undefined, signal: SignalDefinition<[T]>, input: T): Promise<void> {
+    const workflowId = campaignId ? documentAccessWorkflowId(campaignId) : UNSORTED_ACCESS_WORKFLOW_ID;
     try {
-      await this.client.workflow.signalWithStart<typeof documentAccess, [DocumentDownloadedInput]>('documentAccess', {
+      await this.client.workflow.signalWithStart<typeof documentAccess, [T]>('documentAccess', {
         workflowId,
         taskQueue: this.options.taskQueue,
-        signal: documentDownloadedSignal,
+        signal,
         signalArgs: [input],
       });
     } catch (err) {

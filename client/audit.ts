@@ -21,11 +21,14 @@ import {
   changeContactsUpdate,
   documentDownloadedSignal,
   draftStatementUpdate,
+  heldMessageDismissedSignal,
   extendDeadlineUpdate,
   vendorContactsChangedSignal,
+  type DeadlineExtended,
   withdrawSignal,
   type AuthorityNamed,
   type DocumentDownloadedInput,
+  type HeldMessageDismissedInput,
 } from '../workflows/messages';
 import { stageAsDecided } from '../workflows/campaign-rules';
 import type { OpenCaseAction, OpenCaseDecision } from '../workflows/types';
@@ -236,8 +239,9 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   // The downloads, read once the engagements said which messages are theirs. Each is a row of the
   // engagement whose message carried the document; a held message's attachment, of the engagement
   // the message went to once an officer decided (else of the campaign's pen, in the campaign's export).
+  // A held message an officer dismissed went to no case: a row of the campaign's pen alone.
   const inScope = (row: AuditEvent) => !scope.vendorId || row.workflowId === engagementIds[0];
-  const campaignAccess = await downloadsIn(client, accessId, serverAddress);
+  const campaignAccess = await accessRecordIn(client, accessId, serverAddress);
   if (campaignAccess) {
     const own = campaignAccess.rows.map((row) => messages.held(row) ?? row).filter(inScope);
     if (own.length) workflowIds.push(accessId);
@@ -246,7 +250,7 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   }
   // Mail that names no campaign is given to a case by an officer only: its pen's downloads of those
   // messages are this case's too. Its record names no campaign, so it is read only when one was given.
-  const unsortedAccess = messages.anyGivenByOfficer ? await downloadsIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress) : undefined;
+  const unsortedAccess = messages.anyGivenByOfficer ? await accessRecordIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress) : undefined;
   if (unsortedAccess) {
     const own = unsortedAccess.rows.flatMap((row) => {
       const given = messages.held(row);
@@ -356,13 +360,13 @@ async function leadDecisionsOf(client: Client, campaignId: string, serverAddress
 }
 
 /**
- * The record of downloads from the holding pen of mail that names no campaign, whole: the downloads
- * of attachments of messages never given to a case are in no campaign's export. A message an officer
- * later assigned, or attached late to an ended case, is in that case's export too.
+ * The record of the holding pen of mail that names no campaign, whole: the downloads of attachments
+ * of messages never given to a case, and the dismissals of such messages, are in no campaign's
+ * export. A message an officer later assigned, or attached late to an ended case, is in that case's export too.
  */
 export async function collectUnsortedDownloads(client: Client, serverAddress = ''): Promise<AuditTrail> {
   const scope: UnsortedScope = { unsorted: true };
-  const access = await downloadsIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress);
+  const access = await accessRecordIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress);
   if (!access) return { scope, workflowIds: [], events: [], unreadable: 0 };
   const events = [...access.rows, ...(access.notKept ? [access.notKept] : [])];
   const sorted = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j).map(([e]) => e);
@@ -370,10 +374,11 @@ export async function collectUnsortedDownloads(client: Client, serverAddress = '
 }
 
 /**
- * The downloads a document access record holds (its start and new runs are no event of a case),
- * with the row saying its earlier runs are gone; undefined when no download ever started it.
+ * The downloads and the held messages' dismissals a document access record holds (its start and new
+ * runs are no event of a case), with the row saying its earlier runs are gone; undefined when nothing
+ * ever started it.
  */
-async function downloadsIn(client: Client, workflowId: string, serverAddress: string): Promise<{ rows: AuditEvent[]; notKept?: AuditEvent } | undefined> {
+async function accessRecordIn(client: Client, workflowId: string, serverAddress: string): Promise<{ rows: AuditEvent[]; notKept?: AuditEvent } | undefined> {
   let runs: Runs;
   try {
     runs = await runsOf(client, workflowId);
@@ -383,7 +388,8 @@ async function downloadsIn(client: Client, workflowId: string, serverAddress: st
   }
   const rows: AuditEvent[] = [];
   for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
-  return { rows: rows.filter((row) => row.kind === 'document-downloaded'), ...(runs.notKept ? { notKept: runs.notKept } : {}) };
+  const recorded = rows.filter((row) => row.kind === 'document-downloaded' || row.action === heldMessageDismissedSignal.name);
+  return { rows: recorded, ...(runs.notKept ? { notKept: runs.notKept } : {}) };
 }
 
 /**
@@ -542,10 +548,12 @@ class HistoryReader {
   /** Who asked for the run's cancellation, for the row saying it ended cancelled. */
   private cancelledBy: string | undefined;
   /**
-   * The latest deadline extension's row, until the message confirming it to the vendor is scheduled:
-   * the request names a duration or a day, and that message the date it counted and which deadline moved.
+   * Deadline extensions and the messages confirming them to the vendor, until each finds the other:
+   * the request names a duration or a day, its confirmation the date counted and which deadline
+   * moved. Two requests may be in flight at once (each waits for the calendar) and be confirmed in
+   * either order, so neither order nor time pairs them (`ExtensionConfirmations`).
    */
-  private pendingExtension: AuditEvent | undefined;
+  private readonly extensions = new ExtensionConfirmations();
   /** The campaign's authorities by id, as its file names them (from its input), for its approval rows and its refusals. */
   private readonly authorityNames = new Map<string, AuthorityNamed>();
 
@@ -611,6 +619,12 @@ class HistoryReader {
       // A refusal recorded before failures were encrypted keeps its sentence readable after shredding;
       // one recorded since is read with the campaign's key, and after shredding only its type remains.
       const { meta, outcome } = e.workflowExecutionUpdateCompletedEventAttributes;
+      const extension = outcome?.success ? this.updates.get(meta?.updateId ?? '')?.find((row) => row.kind === 'officer-action' && row.action === extendDeadlineUpdate.name) : undefined;
+      if (extension) {
+        const [result] = await this.args(outcome?.success?.payloads);
+        const step = (result as Partial<DeadlineExtended> | undefined)?.confirmationStep;
+        this.extensions.done(extension, typeof step === 'string' ? step : undefined);
+      }
       const rows = outcome?.failure ? (this.updates.get(meta?.updateId ?? '') ?? []) : [];
       if (outcome?.failure && rows.length) {
         const said = await this.failureMessage(outcome.failure);
@@ -623,10 +637,16 @@ class HistoryReader {
         const authorities = typeof named === 'string' && this.authorityNames.has(named) ? { notDoneAuthorities: [...this.authorityNames.values()] } : {};
         for (const row of rows) Object.assign(row, { notDone: message, ...(refused ? { notDoneRefusal: refused } : {}), ...(type ? { notDoneType: type } : {}), ...authorities });
       }
+    } else if (e.workflowTaskCompletedEventAttributes) {
+      this.extensions.taskCompleted();
     } else if (e.workflowExecutionSignaledEventAttributes?.signalName === documentDownloadedSignal.name) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
       this.recordDownload(at, input, a.identity || 'unknown');
+    } else if (e.workflowExecutionSignaledEventAttributes?.signalName === heldMessageDismissedSignal.name) {
+      const a = e.workflowExecutionSignaledEventAttributes;
+      const [input] = await this.args(a.input?.payloads);
+      this.recordHeldDismissal(at, input, a.identity || 'unknown');
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -646,10 +666,7 @@ class HistoryReader {
       this.scheduled.set(id, { type: a.activityType?.name ?? '', input });
       const message = input as { kind?: unknown; step?: unknown; details?: unknown } | undefined;
       if (message?.kind === 'statement-notice' && typeof message.step === 'string') this.noticeSteps.add(message.step);
-      if (message?.kind === 'deadline-extension' && this.pendingExtension) {
-        extensionCounted(this.pendingExtension, message.details);
-        this.pendingExtension = undefined;
-      }
+      if (message?.kind === 'deadline-extension') this.extensions.scheduled(typeof message.step === 'string' ? message.step : `event ${id}`, message.details);
     } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
       const child = parseWorkflowId(e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId ?? undefined);
       if (child?.kind === 'engagement') this.started.add(child.vendorId);
@@ -743,9 +760,28 @@ class HistoryReader {
     // An approval's authority is named as the campaign file names it; an id the campaign does not have stays as recorded.
     const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId)?.name : undefined;
     const described = this.describe(value, authority ? ['authorityId'] : []);
-    const row = this.out.length;
     this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, ...described, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
-    if (name === extendDeadlineUpdate.name) this.pendingExtension = this.out[row];
+  }
+
+  /**
+   * An officer's dismissal of a held message, from its pen's record: their act, their row, with the
+   * message (its Message-ID, sender and subject) and the reason they gave. The message went to no case.
+   */
+  private recordHeldDismissal(at: string, input: unknown, identity: string): void {
+    const value = input instanceof Unreadable ? {} : ((input ?? {}) as Partial<HeldMessageDismissedInput>);
+    const language = (LANGUAGES as readonly unknown[]).includes(value.language) ? { language: value.language as Language } : {};
+    this.push(
+      {
+        at,
+        kind: 'officer-action',
+        actor: byOf(value) ?? identity,
+        action: heldMessageDismissedSignal.name,
+        ...(typeof value.messageId === 'string' ? { messageId: value.messageId } : {}),
+        ...this.describe(input, ['campaignId', 'messageId', 'language']),
+        ...language,
+      },
+      input,
+    );
   }
 
   /**
@@ -926,6 +962,50 @@ function partedFields(name: string, value: unknown): DetailField[] | undefined {
     return fields.filter((f) => f.parts.length);
   }
   return undefined;
+}
+
+/**
+ * Pairs each deadline extension done with the message that confirmed it to the vendor. The request's
+ * result names that message's step (`DeadlineExtended`). A result recorded before it did names none:
+ * the handler then scheduled the message and completed the request in one workflow task, so the pair
+ * is in the same task, and two such in one task were confirmed in the order they completed.
+ */
+class ExtensionConfirmations {
+  /** Confirmations no request has claimed yet, by step, with what each said. */
+  private readonly unclaimed = new Map<string, unknown>();
+  /** Requests whose result named a step not scheduled yet. */
+  private readonly awaiting = new Map<string, AuditEvent>();
+  /** In the workflow task being read: the steps it scheduled, and the requests it completed naming none, still unpaired. */
+  private taskSteps: string[] = [];
+  private taskRequests: AuditEvent[] = [];
+
+  /** A new workflow task's commands follow: what the last one left unpaired has no pair in it. */
+  taskCompleted(): void {
+    this.taskSteps = [];
+    this.taskRequests = [];
+  }
+
+  scheduled(step: string, details: unknown): void {
+    const request = this.awaiting.get(step) ?? this.taskRequests.shift();
+    this.awaiting.delete(step);
+    if (request) extensionCounted(request, details);
+    else {
+      this.unclaimed.set(step, details);
+      this.taskSteps.push(step);
+    }
+  }
+
+  done(request: AuditEvent, step: string | undefined): void {
+    const claimed = step ?? this.taskSteps.find((s) => this.unclaimed.has(s));
+    if (claimed === undefined || !this.unclaimed.has(claimed)) {
+      if (step === undefined) this.taskRequests.push(request);
+      else this.awaiting.set(step, request);
+      return;
+    }
+    extensionCounted(request, this.unclaimed.get(claimed));
+    this.unclaimed.delete(claimed);
+    this.taskSteps = this.taskSteps.filter((s) => s !== claimed);
+  }
 }
 
 /**

@@ -54,6 +54,7 @@ import {
   type RecordAnswersInput,
   type RecordInboundInput,
   type ScheduleDemonstrationInput,
+  type DeadlineExtended,
   type EngagementUpdated,
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
@@ -605,7 +606,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     validator: (req) => rules.checkRecordResponse(state, req, Date.now()),
   });
   // Recorded histories complete the update without the extra turn that `then` takes.
-  setHandler(extendDeadlineUpdate, (req) => (lean ? extendDeadline(req).then(updated) : extendDeadline(req)), {
+  setHandler(extendDeadlineUpdate, (req) => (lean ? extendDeadline(req).then(({ confirmationStep, ...status }) => ({ ...updated(status), ...(confirmationStep ? { confirmationStep } : {}) })) : extendDeadline(req)), {
     validator: (req) => rules.checkExtendDeadline(state, req, Date.now(), { calendar: workingCalendar !== undefined }),
   });
   setHandler(askFollowUpUpdate, (req) => askFollowUp(req), { validator: (req) => rules.checkAskFollowUp(state, req, Date.now()) });
@@ -690,7 +691,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   }
 
   /** The vendor learns the new date in its language, in the letter's thread (cases started before: nothing was sent). */
-  async function extendDeadline(req: ExtendDeadlineInput): Promise<EngagementStatus> {
+  async function extendDeadline(req: ExtendDeadlineInput): Promise<EngagementStatus & Pick<DeadlineExtended, 'confirmationStep'>> {
     if (req.dueDate === undefined) {
       // Counted from the current due date; working days on the lead authority's calendar (an activity).
       const target = rules.extensionTarget(state, req);
@@ -719,7 +720,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const dueDate = round ? round.dueDate : state.responseDueDate;
     const questions = round ? kase.questionsOf(round, 'unanswered') : undefined;
     const step = `deadline-extension-${kase.extensionCount()}`;
-    return startChore(() => deliver(step, 'deadline-extension', { dueDate, previousDueDate, ...(questions ? { questions } : {}) }).then(() => undefined), status);
+    // The result names the confirmation's step: in the history, the only link from this request to it.
+    return startChore(() => deliver(step, 'deadline-extension', { dueDate, previousDueDate, ...(questions ? { questions } : {}) }).then(() => undefined), { ...status, confirmationStep: step });
   }
 
   /**

@@ -270,7 +270,13 @@ export interface ChangeContactsInput extends ByOfficer {
 export type EngagementUpdated = Pick<EngagementStatus, 'workflowId' | 'stage'>;
 
 export const recordResponseUpdate = defineUpdate<EngagementUpdated, [RecordResponseInput]>('recordResponse');
-export const extendDeadlineUpdate = defineUpdate<EngagementUpdated, [ExtendDeadlineInput]>('extendDeadline');
+/**
+ * A deadline extended: also the step of the message confirming it to the vendor (none in a case that
+ * sends none), which names this request among several in flight, for the audit export to pair the two.
+ */
+export type DeadlineExtended = EngagementUpdated & { confirmationStep?: string };
+
+export const extendDeadlineUpdate = defineUpdate<DeadlineExtended, [ExtendDeadlineInput]>('extendDeadline');
 export const askFollowUpUpdate = defineUpdate<Question[], [AskFollowUpInput]>('askFollowUp');
 export const recordAnswersUpdate = defineUpdate<EngagementUpdated, [RecordAnswersInput]>('recordAnswers');
 export const scheduleDemonstrationUpdate = defineUpdate<Demonstration, [ScheduleDemonstrationInput]>('scheduleDemonstration');
@@ -754,3 +760,23 @@ export interface DocumentDownloadedInput extends ByOfficer {
 
 /** Wire name released with the document access record; never renamed. */
 export const documentDownloadedSignal = defineSignal<[DocumentDownloadedInput]>('documentDownloaded');
+
+/**
+ * An officer's dismissal of a message held in a holding pen (mail no case could be told from): who,
+ * which message, from whom and about what, and why. Kept in the pen's record (the document access
+ * record of its campaign, or of mail that names none), for the audit export; the mailbox keeps the
+ * message itself. A fact, sent before the message leaves the pen, so a dismissal not recorded is not done.
+ */
+export interface HeldMessageDismissedInput extends ByOfficer {
+  /** The campaign whose pen held it; absent for the pen of mail that names none. */
+  campaignId?: string;
+  messageId: string;
+  /** Its sender's address; absent when it named none. */
+  from?: string;
+  subject: string;
+  reason: string;
+  /** The language the message's subject and text are written in, when the intake could tell. */
+  language?: Language;
+}
+
+export const heldMessageDismissedSignal = defineSignal<[HeldMessageDismissedInput]>('heldMessageDismissed');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { auditCsv } from '../../client/audit-report';
-import { collectAuditTrail, documentRefsIn, type AuditTrail } from '../../client/audit';
+import { collectAuditTrail, collectUnsortedDownloads, documentRefsIn, type AuditTrail } from '../../client/audit';
 import { CampaignClient } from '../../client/campaign-api';
 import { cliAccount, cliActor } from '../../client/identity';
 import { DossierClient } from '../../client/api';
@@ -19,6 +19,10 @@ import { pdfTextLanguages } from '../helpers/pdf';
 import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
+import { composeReply } from '../helpers/inbound-mail';
+import { Intake } from '../../intake/intake';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { holdingFolder } from '../../intake/mailbox';
 
 const officer = 'Officer Tremblay';
 
@@ -57,6 +61,21 @@ describe('audit export', () => {
     const doc = { id: 'd1', name: 'answers.pdf', type: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) };
     expect(documentRefsIn({ response: { documents: [doc] }, inbox: [{ documents: [doc, { ...doc, name: 'b.pdf' }] }] })).toEqual([doc, { ...doc, name: 'b.pdf' }]);
     expect(documentRefsIn({ text: 'no documents here', sha256: 42 })).toEqual([]);
+  });
+
+  it('keeps an officer’s dismissal of held mail that names no campaign in the unsorted pen’s trail, read back from the server', { timeout: 60_000 }, async () => {
+    const mailbox = new MaildirMailbox(join(env.scratch, `held-${env.uniqueId('dismissed')}`));
+    await mailbox.open();
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const intake = new Intake({ mailbox, dossier, documents: {} as never, directory: {} as never, domain: 'test.example', caseMailbox: 'case@test.example' });
+    const messageId = `<${env.uniqueId('promo')}@ads.example>`;
+    const original = await composeReply({ from: 'promo@ads.example', to: 'case@test.example', subject: 'Win a cruise', messageId, text: 'x' });
+    await mailbox.append(Buffer.concat([Buffer.from('X-Dossier-Held-Reason: it names no running campaign\r\n'), original]), holdingFolder(undefined));
+    await intake.dismiss(undefined, messageId, officer, 'Advertising, not correspondence.');
+    const trail = await collectUnsortedDownloads(env.client);
+    expect(trail.events.filter((e) => e.messageId === messageId).map((e) => [e.kind, e.actor, e.action, e.detail])).toEqual([
+      ['officer-action', officer, 'heldMessageDismissed', 'from: promo@ads.example; subject: Win a cruise; reason: Advertising, not correspondence.'],
+    ]);
   });
 
   it('says which case does not exist, as `engagement show` does, for a campaign or vendor id the server does not know', { timeout: 60_000 }, async () => {

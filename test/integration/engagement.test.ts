@@ -100,7 +100,9 @@ describe('engagement: letter and response', () => {
     const [letter] = await e.waitForMail('letter');
     await e.waitForMail('reminder-response-1');
     const newDue = fromNow(2_000);
-    await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate: newDue, reason: 'Asked for more time' }] });
+    const done = await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate: newDue, reason: 'Asked for more time' }] });
+    // The result names the confirmation's step: the audit export pairs the request with it so.
+    expect(done.confirmationStep).toBe('deadline-extension-1');
     const extended = await e.status();
     expect(extended.responseDueDate).toBe(newDue);
     expect(extended.nextDeadline).toBe(newDue);

@@ -485,6 +485,37 @@ describe('a message that left the holding pen', () => {
   });
 });
 
+describe('an officer’s dismissal of a held message', () => {
+  it('is recorded for the audit export before the message leaves the pen: who, which message, its sender and subject, and why', async () => {
+    const { mailbox, options, dossier } = await setUp();
+    const recorded: unknown[] = [];
+    // What the mailbox holds when the dismissal is recorded: the message is still in its pen then.
+    const heldThen: number[] = [];
+    const recordHeldDismissal = async (input: unknown) => {
+      heldThen.push((await intake.held('vc')).length);
+      recorded.push(input);
+    };
+    const intake = new Intake({ ...options, dossier: { ...dossier, recordHeldDismissal } as never });
+    const original = await composeReply({ from: 'promo@ads.example', to: 'case@test.example', subject: '[VC] Win a cruise', messageId: '<promo@ads.example>', text: 'x' });
+    await mailbox.append(Buffer.concat([Buffer.from('X-Dossier-Held-Reason: the sender promo@ads.example is not an address of SG\r\nX-Dossier-Held-Campaign: vc\r\n'), original]), 'Held-vc');
+    await intake.dismiss('vc', '<promo@ads.example>', 'Officer Tremblay', 'Publicité, pas une réponse');
+    expect(recorded).toEqual([
+      { by: 'Officer Tremblay', campaignId: 'vc', messageId: '<promo@ads.example>', from: 'promo@ads.example', subject: '[VC] Win a cruise', reason: 'Publicité, pas une réponse' },
+    ]);
+    expect(heldThen).toEqual([1]);
+    expect(await intake.held('vc')).toEqual([]);
+  });
+
+  it('does not happen when it cannot be recorded: the message stays in its pen', async () => {
+    const { mailbox, options, dossier } = await setUp();
+    const intake = new Intake({ ...options, dossier: { ...dossier, recordHeldDismissal: async () => Promise.reject(new Error('Temporal is unreachable')) } as never });
+    const original = await composeReply({ from: 'promo@ads.example', to: 'case@test.example', subject: '[VC] Win a cruise', messageId: '<kept@ads.example>', text: 'x' });
+    await mailbox.append(Buffer.concat([Buffer.from('X-Dossier-Held-Reason: the sender promo@ads.example is not an address of SG\r\nX-Dossier-Held-Campaign: vc\r\n'), original]), 'Held-vc');
+    await expect(intake.dismiss('vc', '<kept@ads.example>', 'Officer Tremblay', 'spam')).rejects.toThrow(/Temporal is unreachable/);
+    expect((await intake.held('vc')).map((h) => h.messageId)).toEqual(['<kept@ads.example>']);
+  });
+});
+
 describe('a held message another intake recorded on its engagement', () => {
   it('says it was recorded, on the engagement its subject names alone, once the pen let it go', async () => {
     const { mailbox, intake } = await setUp();
