@@ -13,6 +13,7 @@ import type { Intake } from '../intake/intake';
 import type { SentMailReader } from '../client/sent-mail';
 import type { ReceivedDocumentReader } from '../client/received-documents';
 import type { LateReplyReader } from '../client/late-replies';
+import { MAX_ATTACHED_FILE_BYTES, type DocumentKeeper } from '../client/response-files';
 import type { RevokedSessions, TokenRefreshes, UserPreferences } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
@@ -25,7 +26,7 @@ import { ID_PATTERN, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
 import { DEFAULT_ROLES_CHECK_MINUTES, type WebConfig } from './config';
-import { isLanguage, textFields } from './forms';
+import { isLanguage, MAX_RESPONSE_FILES_BYTES, megabytes, textFields } from './forms';
 import { SignInError, SignInNeedsThePerson, SignInWithdrawn, type OidcSignIn } from './oidc';
 import { registerPages } from './pages';
 import { refusalSentence, wordedRefusal } from './refusals';
@@ -52,6 +53,11 @@ export interface WebDeps {
   receivedDocument?: ReceivedDocumentReader;
   /** Replies attached to ended cases' records, shown with them (client/late-replies.ts); none where absent. */
   lateReplies?: LateReplyReader;
+  /**
+   * Keeps the files an officer uploads with a vendor's response in the document store, as the CLI's
+   * `respond --attach` does (client/response-files.ts); absent, the respond form takes no files.
+   */
+  keepDocuments?: DocumentKeeper;
   /**
    * The published files (the output folder, or the shared store): the published statement is served
    * as the campaign wrote it, not rendered again by code that may have changed since.
@@ -109,6 +115,13 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 const LETTER_COPY_UPLOAD_PATH = '/campaigns/:campaign/statement/letter-copy';
 /** The upload form's fields beside its file (CSRF token, vendor id) and the multipart boundaries between them. */
 const LETTER_COPY_FORM_BYTES = 64 * 1024;
+/** Where the engagement page records a vendor's response, with the files it sent (web/pages.ts). */
+const RESPONSE_UPLOAD_PATH = /^\/campaigns\/[^/]+\/engagements\/[^/]+\/respond$/;
+/**
+ * The respond form's fields beside its files: a summary of 20,000 characters and a hundred file names
+ * of 255, in three-byte UTF-8, are under 200 KB with their multipart boundaries.
+ */
+const RESPONSE_FORM_BYTES = 1024 * 1024;
 
 /**
  * The workspace's cookies by their plain names. Served over HTTPS each is named `__Host-<name>`:
@@ -356,14 +369,23 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   );
 
   // A body is read whole before anything else looks at it: past the largest form the workspace
-  // takes, the request is refused as it streams in, so no one fills the server's memory.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_REQUEST_BYTES,
-      onError: (c) => c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.too-large.title'), messageKey: 'error.too-large' }), 413),
-    }),
-  );
+  // takes, the request is refused as it streams in, so no one fills the server's memory. A response's
+  // files, each as large as the CLI's --attach takes, come in larger, from someone signed in only.
+  const requestLimit = bodyLimit({
+    maxSize: MAX_REQUEST_BYTES,
+    onError: (c) => c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.too-large.title'), messageKey: 'error.too-large' }), 413),
+  });
+  const responseUploadLimit = bodyLimit({
+    maxSize: MAX_RESPONSE_FILES_BYTES + RESPONSE_FORM_BYTES,
+    onError: (c) => {
+      const language = c.get('language');
+      const word = (l: Language, key: string, values: object) => views.text(l, key, values);
+      const sizes = { perFile: megabytes(MAX_ATTACHED_FILE_BYTES, language, word), together: megabytes(MAX_RESPONSE_FILES_BYTES, language, word) };
+      const backTo = { href: formPage(c.req.path), text: views.text(language, 'error.back-to-engagement') };
+      return c.html(page(c, 'error', { title: views.text(language, 'error.too-large.title'), messageKey: 'error.response-files-too-large', detail: views.text(language, 'error.response-files-sizes', sizes), detailWorded: true, backTo }), 413);
+    },
+  });
+  app.use('*', (c, next) => (c.get('session').user && RESPONSE_UPLOAD_PATH.test(c.req.path) ? responseUploadLimit : requestLimit)(c, next));
 
   // Every POST carries the session's CSRF token: a form posted from another site is refused.
   app.use('*', async (c, next) => {

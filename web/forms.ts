@@ -1,7 +1,9 @@
 // Reading what a form sent into the typed inputs of the client API. Only shape is checked here (a
 // date that is not a date, a number that is not a number); whether the request is acceptable is the
 // workflow's validator's answer, shown next to the form's main field.
+import { MAX_ATTACHED_FILE_BYTES } from '../client/response-files';
 import { typedContact } from '../client/typed-contact';
+import { formatCount } from '../intake/wording';
 import { emailProblem } from '../workflows/text-rules';
 import { instantInZone, isCalendarDate, toIsoString } from '../workflows/time';
 import type { RefusalDetails } from '../workflows/refusals';
@@ -123,6 +125,23 @@ export class FormReader {
   done(): void {
     if (Object.keys(this.errors).length) throw new FormProblem(this.errors);
   }
+}
+
+/**
+ * The files of one response sent from the respond form, together: the body is read whole into memory
+ * before anyone looks at it, so two of the largest a document may be. The CLI reads each file itself
+ * and has no such limit; the page says so.
+ */
+export const MAX_RESPONSE_FILES_BYTES = 2 * MAX_ATTACHED_FILE_BYTES;
+
+/** The files chosen in a form's file input; a browser sends one left empty as a file with no name and no bytes. */
+export function chosenFiles(value: string | File | (string | File)[] | undefined): File[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is File => v instanceof File && (v.name !== '' || v.size > 0));
+}
+
+/** A limit in whole megabytes as the reader's language writes it ("25 MB", "25 Mo"); `word` gives the unit's sentence. */
+export function megabytes(bytes: number, language: Language, word: (language: Language, key: string, values: object) => string): string {
+  return word(language, 'size.mb', { n: formatCount(bytes / (1024 * 1024), language) });
 }
 
 export function isLanguage(value: unknown): value is Language {

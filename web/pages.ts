@@ -17,7 +17,8 @@ import { messageNotes } from '../intake/inbound-notes';
 import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
 import { UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
-import { formatCount } from '../intake/wording';
+import { formatCount, formatSize } from '../intake/wording';
+import { attachedFile, MAX_ATTACHED_FILE_BYTES, recordResponseWithFiles, tooLargeToAttach } from '../client/response-files';
 import { casesOfSender, type SenderAnswer } from './held-sender';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError } from '../documents/document-store';
@@ -56,7 +57,7 @@ import {
 import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { authorityReading, AuthorityNames } from '../client/authority-names';
-import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
+import { chosenFiles, FormProblem, FormReader, MAX_RESPONSE_FILES_BYTES, megabytes, textFields, type FieldErrors } from './forms';
 import { missingTextWords, refusalWords, refusedFields, wordedRefusal, type RefusalWording } from './refusals';
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
@@ -200,6 +201,20 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           },
         }
       : {};
+
+  const word = (language: Language, key: string, values: object = {}) => views.text(language, key, values);
+  /**
+   * Files larger than a document may be, each named with its size. The size is rounded up, so a file
+   * just over the limit does not read as within it ("25.1 MB", not "25.0 MB").
+   */
+  const tooLargeError = (files: File[], language: Language): FieldErrors[string] => {
+    const tenth = 1024 * 1024 / 10;
+    const named = (f: File) => ({ name: word(language, 'punctuation.quoted', { text: f.name }), size: formatSize(Math.ceil(f.size / tenth) * tenth, language, word) });
+    const max = megabytes(MAX_ATTACHED_FILE_BYTES, language, word);
+    if (files.length === 1) return { key: 'form.document-too-large', values: { ...named(files[0]!), max } };
+    const list = files.map((f) => word(language, 'form.document-sized', named(f))).join(word(language, 'punctuation.list'));
+    return { key: 'form.documents-too-large', values: { files: list, max } };
+  };
 
   app.get('/', (c) => c.redirect('/campaigns', 303));
 
@@ -555,6 +570,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         stepName: stepWords(f.step, c.get('language')),
       })),
       ...sent,
+      // The respond form's file input, where the workspace keeps documents, its hint the sizes it takes;
+      // after a refused form, the names of the files it had, to be chosen again.
+      uploads: deps.keepDocuments && { perFile: megabytes(MAX_ATTACHED_FILE_BYTES, c.get('language'), word), together: megabytes(MAX_RESPONSE_FILES_BYTES, c.get('language'), word) },
+      documentsAgain:
+        form?.action === 'respond' && form.values.documents
+          ? form.values.documents.split('\n').map((name) => word(c.get('language'), 'punctuation.quoted', { text: name })).join(word(c.get('language'), 'punctuation.list'))
+          : undefined,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
       // Likewise each reply to review: its confirm forms (as the response, as answers) and its dismissal.
       repliesToReview: view.repliesToReview.map((m) => {
@@ -614,8 +636,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             attachments: form.lines('attachments', { optional: true }),
             receivedAt: form.instant('receivedAt', { optional: true, keepDay: true }) ?? now().toISOString(),
           };
+          // The files the vendor sent, kept as `respond --attach` keeps them. A refused form cannot give
+          // them back (a file input takes no value): their names come back, to be chosen again.
+          const files = chosenFiles(c.get('body').documents);
+          if (files.length) values.documents = files.map((f) => f.name).join('\n');
+          const tooLarge = files.filter((f) => tooLargeToAttach(f.size));
+          if (files.length && !deps.keepDocuments) form.errors.documents = { key: 'form.documents-not-kept' };
+          else if (tooLarge.length) form.errors.documents = tooLargeError(tooLarge, c.get('language'));
           form.done();
-          await dossier.recordResponse(ref, input, once);
+          const attached = await Promise.all(files.map(async (f) => attachedFile(f.name, Buffer.from(await f.arrayBuffer()))));
+          if (deps.keepDocuments) await recordResponseWithFiles(dossier, deps.keepDocuments, ref, input, attached, once);
+          else await dossier.recordResponse(ref, input, once);
           break;
         }
         case 'extend': {

@@ -8,6 +8,7 @@ import { DossierClient } from '../client/api';
 import { openIntake } from '../intake/open';
 import { sentMailReader } from '../client/sent-mail';
 import { caseDocumentsOf, receivedDocumentReader } from '../client/received-documents';
+import { documentKeeper } from '../client/response-files';
 import { campaignLateReplyReader, lateReplyReader } from '../client/late-replies';
 import { messageDomain } from '../client/letter-copy';
 import type { Client } from '@temporalio/client';
@@ -49,7 +50,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const { config } = options;
   const clientOptions = { taskQueue: options.taskQueue, address: options.address };
   const env = options.env ?? process.env;
-  // One store (one PostgreSQL pool) for sent mail, received documents, signed-out sessions, token refreshes, refused forms and the holding pen.
+  // One store (one PostgreSQL pool) for sent mail, received and uploaded documents, signed-out sessions, token refreshes, refused forms and the holding pen.
   const store = options.store ?? sharedStoreOnce(env);
   // Each signed-in user's requests go out under their own identity (web/acting-as.ts).
   const asUsers = new Map<string, Client>();
@@ -84,6 +85,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     },
     sentMail: sentMailReader(env, store),
     receivedDocument: receivedDocumentReader(env, store),
+    keepDocuments: documentKeeper(env, store),
     lateReplies: lateReplyReader(() => caseDocumentsOf(env, store())),
     publishedFiles: () => store().files,
     revokedSessions: revokedSessionsFrom(store),

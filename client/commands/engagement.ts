@@ -16,9 +16,9 @@ import { fields, section, table } from '../output';
 import { cliWording, wordTimeline } from '../timeline-words';
 import { leadDecisionOf, withdrawalReasonIn, withdrawalReasonMarked } from '../withdrawal-reason';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
-import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText, withAttached } from './input-files';
-import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
-import { recordOf, storeDocuments } from './inbox';
+import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
+import { documentKeeper, MAX_ATTACHED_FILE_BYTES, recordResponseWithFiles } from '../response-files';
+import { recordOf } from './inbox';
 import { durationMs, instantInZone, isDateOnly, isoInstant, toIsoString } from '../../workflows/time';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -77,19 +77,10 @@ export function engagementCommands(session: Session): Command {
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file: string; attach: string[]; received: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
         const response = readResponseFile(options.file, ctx.words);
-        const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES, ctx.words));
-        const request = {
-          by: ctx.officer,
-          receivedAt: receivedTime(options.received, ctx.words),
-          summary: response.summary,
-          attachments: withAttached(response.attachments, files.map((f) => f.name)),
-        };
+        const files = options.attach.map((file) => readDocument(file, MAX_ATTACHED_FILE_BYTES, ctx.words));
+        const request = { by: ctx.officer, receivedAt: receivedTime(options.received, ctx.words), summary: response.summary, attachments: response.attachments };
         const dossier = await ctx.dossier();
-        // A stored document cannot be taken back (another case may hold the same bytes): every argument,
-        // and the engagement's own rules, are checked before one is kept.
-        if (files.length) await dossier.checkResponse(ref, request);
-        const documents = files.length ? await storeDocuments(ctx.env, ctx.store(), ref.campaignId, files) : [];
-        await dossier.recordResponse(ref, { ...request, ...(documents.length ? { documents } : {}) });
+        await recordResponseWithFiles(dossier, documentKeeper(ctx.env, () => ctx.store()), ref, request, files);
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
         ctx.out.result(status, () => ctx.words.say('engagement.response-recorded', { workflowId: status.workflowId, stage: ctx.words.code('stage', status.stage) }));

@@ -10,7 +10,6 @@ import { loadEncryption } from '../../encryption/config';
 import { heldReasonLine, REASON_LINE_CHARS, type EngagementRefusal } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
 import { openIntake } from '../../intake/open';
-import type { SharedStore } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
 import { refusalDetails } from '../../workflows/refusals';
 import type { DocumentRef } from '../../workflows/types';
@@ -26,19 +25,6 @@ import { cliWording } from '../timeline-words';
 import { withContext, type CommandContext, type Session } from './context';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Keeps files the officer attaches in the document store, sealed under the campaign's key; `store` stays open. */
-export async function storeDocuments(
-  env: NodeJS.ProcessEnv,
-  store: SharedStore,
-  campaignId: string,
-  files: { name: string; type: string; content: Buffer }[],
-): Promise<DocumentRef[]> {
-  const documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
-  const stored: DocumentRef[] = [];
-  for (const file of files) stored.push(await documents.save(campaignId, file));
-  return stored;
-}
 
 /**
  * The engagement's record as the officer reads it: its status, with the replies attached to it once

@@ -6,7 +6,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { answersSizeProblem } from '../../workflows/engagement-rules';
-import { typeFromName } from '../../documents/file-types';
 import { z } from 'zod';
 import { issueRefusal, statementTextProblems } from '../campaign-schema';
 import { parseVendorYaml } from '../campaign-file';
@@ -17,6 +16,7 @@ import type { EditStatementInput } from '../../workflows/messages';
 import { OPEN_CASE_ACTIONS, PRINCIPLES, type Findings, type OpenCaseDecision, type PublicText, type Vendor } from '../../workflows/types';
 import { cliWords, type CliWords } from '../cli-words';
 import { ClientErrorCode, DossierClientError, invalidFile } from '../errors';
+import { attachedFile, type AttachedFile } from '../response-files';
 
 /** Far above any real letter or answer; a bigger file is a wrong argument (a PDF, a log, a disk image). */
 export const MAX_INPUT_FILE_BYTES = 1_000_000;
@@ -73,15 +73,14 @@ export function readText(file: string, words: CliWords = cliWords('en')): string
  * A document to attach (`respond --attach FILE`): its bare name, a media type from its extension,
  * and its bytes; refused, naming the file, when it cannot be read or exceeds `maxBytes`.
  */
-export function readDocument(file: string, maxBytes: number, words: CliWords = cliWords('en')): { name: string; type: string; content: Buffer } {
+export function readDocument(file: string, maxBytes: number, words: CliWords = cliWords('en')): AttachedFile {
   if (file.trim() === '') throw cannotRead(file, words.say('file.unreadable.name-empty'), words);
   try {
     const stats = statSync(file);
     if (stats.isDirectory()) throw cannotRead(file, words.say('file.unreadable.folder'), words);
     if (!stats.isFile()) throw cannotRead(file, words.say('file.unreadable.not-regular'), words);
     if (stats.size > maxBytes) throw cannotRead(file, words.say('file.unreadable.document-too-large', { size: words.count(stats.size), max: words.count(maxBytes) }), words);
-    const name = basename(file);
-    return { name, type: typeFromName(name), content: readFileSync(file) };
+    return attachedFile(basename(file), readFileSync(file));
   } catch (err) {
     if (err instanceof DossierClientError) throw err;
     throw cannotRead(file, readError(err, words), words, err);
@@ -95,15 +94,6 @@ export interface ResponseFile {
 
 const ATTACHMENTS_HEADING = /^(?:#{1,6}\s*)?(attachments|attached|pièces jointes|annexes)\s*:?\s*$/i;
 const BULLET = /^\s*(?:[-*+•]|\d+[.)])\s+(.*)$/;
-
-/**
- * The response's attachments: those its file lists, then each file given with `--attach` that the list
- * does not already name. The walkthrough lists a document in the file and attaches it too: it is one
- * document, not two.
- */
-export function withAttached(listed: readonly string[], attached: readonly string[]): string[] {
-  return [...listed, ...attached.filter((name) => !listed.includes(name))];
-}
 
 /**
  * A vendor's response: the text is the summary; a trailing "Attachments" section (a heading or a

@@ -111,10 +111,18 @@ describe('forms of the engagement page, by keyboard', () => {
     await openForm('Record the response');
     await tabTo('#respond-summary');
     await page.keyboard.type('Acme describes its encryption.');
+    // The file input is reached by the keyboard; the system's file chooser it opens is the browser's, so the file is set here.
+    await tabTo('#respond-documents');
+    await page.setInputFiles('#respond-documents', { name: 'acme-dpia.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 Acme DPIA') });
     await tabTo('#respond button[type=submit]');
     await enterToNewPage();
     expect((await focused()).role).toBe('status');
     expect(await focusedText()).toBe('The response is recorded.');
+    // Kept in the document store and listed with the response, as a download of the very bytes uploaded.
+    const download = page.locator('#documents a', { hasText: 'acme-dpia.pdf' });
+    const downloaded = await page.request.get(new URL((await download.getAttribute('href'))!, url).href);
+    expect(downloaded.status()).toBe(200);
+    expect((await downloaded.body()).toString()).toBe('%PDF-1.7 Acme DPIA');
 
     await tabTo('button[name=language]');
     await enterToNewPage();

@@ -5790,6 +5790,184 @@ describe('the documents an engagement has received', () => {
   });
 });
 
+describe('the files of a vendor’s response, uploaded with the respond form', () => {
+  const MB = 1024 * 1024;
+  const awaiting = () => ({
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+    letterSentAt: '2026-11-20T10:00:00.000Z', responseDueDate: '2026-12-11T00:00:00.000Z',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], rounds: [],
+  });
+  /** A workspace whose engagement checks and records a response by its own rules, and whose store keeps what it is given. */
+  const workspace = ({ keeps = true } = {}) => {
+    const status: Record<string, unknown> = awaiting();
+    const kept: { campaignId: string; files: { name: string; type: string; content: Buffer }[] }[] = [];
+    const recorded: Record<string, unknown>[] = [];
+    const check = (input: never) => decidedByWorkflow(() => rules.checkRecordResponse(status as never, input, Date.now()));
+    const app = appShowingWith(
+      status,
+      {
+        checkResponse: async (_ref: unknown, input: never) => check(input),
+        recordResponse: async (_ref: unknown, input: Record<string, unknown>) => {
+          check(input as never);
+          recorded.push(input);
+          Object.assign(status, { stage: 'responded', response: { receivedAt: input.receivedAt, summary: input.summary, attachments: input.attachments, documents: input.documents } });
+          return { stage: 'responded' };
+        },
+        recordDownload: async () => {},
+      },
+      'UTC',
+      {
+        receivedDocument: async (_campaignId: string, document: { name: string }) => Buffer.from(`bytes of ${document.name}`),
+        ...(keeps
+          ? {
+              keepDocuments: async (campaignId: string, files: { name: string; type: string; content: Buffer }[]) => {
+                kept.push({ campaignId, files: files.map((f) => ({ name: f.name, type: f.type, content: Buffer.from(f.content) })) });
+                return files.map((f) => ({ id: `id-${f.name}`, name: f.name, type: f.type, size: f.content.length, sha256: 'x' }));
+              },
+            }
+          : {}),
+      } as never,
+    );
+    const cookie = (language: string) => officerCookie(language, 'u', 'csrf-u');
+    const send = (form: Record<string, string>, files: File[], { language = 'en', cookie: sent = cookie(language), csrf = 'csrf-u', action = 'respond' } = {}) => {
+      const body = new FormData();
+      if (csrf) body.set('_csrf', csrf);
+      for (const [name, value] of Object.entries(form)) body.set(name, value);
+      for (const file of files) body.append('documents', file);
+      return app.request(`/campaigns/vc/engagements/zoom/${action}`, { method: 'POST', headers: { cookie: sent }, body });
+    };
+    const page = async (language = 'en') => (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie(language) } })).text();
+    return { app, status, kept, recorded, send, page };
+  };
+  const respondForm = (html: string) => /<form[^>]*id="respond"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+  const errorOf = (html: string) => /<p class="error" id="respond-documents-error"[^>]*>([^<]*)<\/p>/.exec(html)?.[1];
+
+  it('is a multipart form with a labelled file input for any number of files, whose hint gives the sizes allowed, in English and French', async () => {
+    const { page } = workspace();
+    const en = respondForm(await page('en'));
+    expect(en).toMatch(/<form method="post" action="\/campaigns\/vc\/engagements\/zoom\/respond" enctype="multipart\/form-data"/);
+    expect(en).toMatch(/<input type="file" id="respond-documents" name="documents" multiple/);
+    expect(visibleText(/<label for="respond-documents">.*?<\/label>/.exec(en)?.[0] ?? '')).toBe('Files the vendor sent any type; each at most 25 MB, 50 MB together');
+    const fr = respondForm(await page('fr'));
+    expect(visibleText(/<label for="respond-documents">.*?<\/label>/.exec(fr)?.[0] ?? '')).toBe('Fichiers envoyés par l’entreprise tout type\u202f; 25\u00a0Mo au plus chacun, 50\u00a0Mo en tout');
+  });
+
+  it('keeps each file in the document store, records the response naming them, and then links each to its download', async () => {
+    const { kept, recorded, send, page } = workspace();
+    const response = await send({ summary: 'See the attached programme.', attachments: 'named-only.pdf', receivedAt: '' }, [
+      new File(['%PDF-1.7 programme'], 'dpia.pdf', { type: 'application/octet-stream' }),
+      new File(['notes'], 'notes.txt'),
+    ]);
+    expect(response.status).toBe(303);
+    // The type from the name, as the CLI's --attach gives it, not the browser's.
+    expect(kept).toEqual([{ campaignId: 'vc', files: [
+      { name: 'dpia.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.7 programme') },
+      { name: 'notes.txt', type: 'text/plain', content: Buffer.from('notes') },
+    ] }]);
+    expect(recorded).toEqual([expect.objectContaining({
+      summary: 'See the attached programme.',
+      attachments: ['named-only.pdf', 'dpia.pdf', 'notes.txt'],
+      documents: [expect.objectContaining({ id: 'id-dpia.pdf', name: 'dpia.pdf' }), expect.objectContaining({ id: 'id-notes.txt', name: 'notes.txt' })],
+    })]);
+    const documents = /<ul id="documents">.*?<\/ul>/s.exec(await page())?.[0] ?? '';
+    expect(documents).toContain('<a href="/campaigns/vc/engagements/zoom/mail/received/document?document&#x3D;id-dpia.pdf">dpia.pdf</a>');
+    expect(documents).toContain('<a href="/campaigns/vc/engagements/zoom/mail/received/document?document&#x3D;id-notes.txt">notes.txt</a>');
+    expect(visibleText(documents)).toContain('named-only.pdf');
+  });
+
+  it('records a response sent with no file chosen as before, keeping nothing', async () => {
+    const { kept, recorded, send } = workspace();
+    // A browser sends an empty file input as a part with no name and no bytes.
+    const response = await send({ summary: 'Our response.', attachments: '' }, [new File([], '')]);
+    expect(response.status).toBe(303);
+    expect(kept).toEqual([]);
+    expect(recorded).toEqual([expect.objectContaining({ attachments: [] })]);
+    expect(recorded[0]).not.toHaveProperty('documents');
+  });
+
+  it('takes a file over the limit of every other form, as the CLI takes one up to 25 MB', async () => {
+    const { kept, send } = workspace();
+    const response = await send({ summary: 'See the recording.' }, [new File([new Uint8Array(20 * MB)], 'recording.mp4')]);
+    expect(response.status).toBe(303);
+    expect(kept[0]?.files.map((f) => [f.name, f.type, f.content.length])).toEqual([['recording.mp4', 'application/octet-stream', 20 * MB]]);
+  });
+
+  it('refuses a file larger than a document may be, naming it, in English and French, and keeps and records nothing', async () => {
+    const { kept, recorded, send } = workspace();
+    const files = () => [new File(['fine'], 'dpia.pdf'), new File([new Uint8Array(25 * MB + 1)], 'recording.mp4')];
+    const en = await send({ summary: 'See the recording.' }, files());
+    expect(en.status).toBe(422);
+    const html = await en.text();
+    expect(errorOf(html)).toBe('“recording.mp4” is 25.1 MB; a document may be at most 25 MB. Nothing was recorded: choose the files again, leaving it out.');
+    expect(html).toMatch(/<input type="file" id="respond-documents" name="documents" multiple[^>]* aria-invalid="true"/);
+    expect(html).toContain('>See the recording.</textarea>');
+    const fr = await (await send({ summary: 'Voir l’enregistrement.' }, files(), { language: 'fr' })).text();
+    expect(errorOf(fr)).toBe('«\u202frecording.mp4\u202f» fait 25,1\u00a0Mo\u202f; un document fait au plus 25\u00a0Mo. Rien n’a été consigné\u00a0: choisissez de nouveau les fichiers, sans celui-ci.');
+    expect(kept).toEqual([]);
+    expect(recorded).toEqual([]);
+  });
+
+  it('keeps no file of a response the engagement refuses, and asks for the files again by name', async () => {
+    const { kept, recorded, send } = workspace();
+    const response = await send({ summary: 'Our response.', receivedAt: '2099-01-01' }, [new File(['%PDF'], 'dpia.pdf')]);
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toMatch(/id="respond-receivedAt-error"/);
+    expect(visibleText(/<p class="hint" id="respond-documents-again">.*?<\/p>/.exec(html)?.[0] ?? '')).toBe('Choose the files again (a refused form cannot keep them): “dpia.pdf”.');
+    expect(kept).toEqual([]);
+    expect(recorded).toEqual([]);
+  });
+
+  it('keeps no file sent without the form’s token, nor by no one signed in', async () => {
+    const { kept, recorded, send } = workspace();
+    const file = () => [new File(['%PDF'], 'dpia.pdf')];
+    expect((await send({ summary: 'Forged.' }, file(), { csrf: '' })).status).toBe(403);
+    expect((await send({ summary: 'Forged.' }, file(), { csrf: 'another-token' })).status).toBe(403);
+    expect((await send({ summary: 'Lapsed.' }, file(), { cookie: '' })).status).toBe(401);
+    expect(kept).toEqual([]);
+    expect(recorded).toEqual([]);
+  });
+
+  it('refuses files together larger than one response takes as they stream in, with the sizes and the way to record more', async () => {
+    const { app, kept } = workspace();
+    // Announced larger than 50 MB of files and the form's fields: refused before a byte is read.
+    const refusedIn = async (language: string) => {
+      const response = await app.request('/campaigns/vc/engagements/zoom/respond', {
+        method: 'POST',
+        headers: { cookie: officerCookie(language, 'u', 'csrf-u'), 'content-type': 'multipart/form-data; boundary=b', 'content-length': String(52 * MB) },
+        body: '--b--\r\n',
+      });
+      return { status: response.status, text: visibleText(await response.text()) };
+    };
+    const en = await refusedIn('en');
+    expect(en.status).toBe(413);
+    expect(en.text).toContain('These files are larger together than the workspace takes with one response. Nothing was recorded.');
+    expect(en.text).toContain('Each file may be at most 25 MB, and the files of one response 50 MB together.');
+    expect(en.text).toContain('npx dossier engagement respond … --attach FILE');
+    expect(en.text).toContain('Back to the engagement');
+    const fr = await refusedIn('fr');
+    expect(fr.text).toContain('Chaque fichier fait au plus 25\u00a0Mo, et les fichiers d’une réponse 50\u00a0Mo en tout.');
+    expect(kept).toEqual([]);
+  });
+
+  it('takes no file over the limit of every other form from anyone not signed in, nor on another form', async () => {
+    const { kept, send } = workspace();
+    const big = () => [new File([new Uint8Array(20 * MB)], 'recording.mp4')];
+    expect((await send({ summary: 'x' }, big(), { cookie: '' })).status).toBe(413);
+    expect((await send({ reason: 'x', dueDate: '2026-12-20' }, big(), { action: 'extend' })).status).toBe(413);
+    expect(kept).toEqual([]);
+  });
+
+  it('refuses files where the workspace keeps no documents, and offers no file input there', async () => {
+    const { kept, recorded, send, page } = workspace({ keeps: false });
+    expect(respondForm(await page())).not.toContain('type="file"');
+    const response = await send({ summary: 'Our response.' }, [new File(['%PDF'], 'dpia.pdf')]);
+    expect(response.status).toBe(422);
+    expect(recorded).toEqual([]);
+    expect(kept).toEqual([]);
+  });
+});
+
 describe('who did what, on a French page', () => {
   it('names an officer signed in to the workspace without a past participle that takes a gender: Odile is not "connecté"', () => {
     const views = loadViews();
