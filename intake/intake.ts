@@ -99,10 +99,10 @@ const NOTED_ID = 'X-Dossier-Noted-Id';
 export interface IntakeOptions {
   mailbox: MailboxSource;
   /**
-   * `status`, to attach a late reply to an ended engagement's record (attachLate); `recordHeldDismissal`,
-   * for an officer's dismissal to be in the audit export (dismiss). An intake that only records mail needs neither.
+   * `recordHeldDismissal`, for an officer's dismissal to be in the audit export (dismiss); `status`, to
+   * attach a late reply to an ended engagement's record (attachLate), which an intake that only records mail needs not.
    */
-  dossier: Pick<DossierClient, 'recordInbound'> & Partial<Pick<DossierClient, 'status' | 'recordHeldDismissal'>>;
+  dossier: Pick<DossierClient, 'recordInbound' | 'recordHeldDismissal'> & Partial<Pick<DossierClient, 'status'>>;
   documents: CaseDocuments;
   directory: Directory;
   /** The domain of MAIL_FROM, which Dossier's Message-IDs carry. */
@@ -789,12 +789,8 @@ export class Intake {
     await this.decide(heldIn, messageId, async () => {
       const { stored, read, copies } = await this.findHeld(heldIn, messageId);
       // Recorded before the message leaves the pen, as a download is before its bytes are handed
-      // over: a dismissal the audit export would not show does not happen. An intake opened with
-      // the client API (intake/open.ts) always records it; one given a bare stand-in says it did not.
-      const { recordHeldDismissal } = this.options.dossier;
-      const dismissal = { by: officer, ...(heldIn ? { campaignId: heldIn } : {}), messageId, ...(read.from ? { from: read.from } : {}), subject: read.subject, reason: why, ...languageOf(read, read.wholeText ?? read.text) };
-      if (recordHeldDismissal) await recordHeldDismissal.call(this.options.dossier, dismissal);
-      else this.log(`intake: the dismissal of ${messageId} is not recorded for the audit export: this intake has no client API to record it with`);
+      // over: a dismissal the audit export would not show does not happen.
+      await this.options.dossier.recordHeldDismissal({ by: officer, ...(heldIn ? { campaignId: heldIn } : {}), messageId, ...(read.from ? { from: read.from } : {}), subject: read.subject, reason: why, ...languageOf(read, read.wholeText ?? read.text) });
       const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n${notedId(messageId)}`;
       await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
       // The annotated copy above is the record; the held copies go with the originals they duplicate.

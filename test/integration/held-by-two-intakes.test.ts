@@ -49,7 +49,7 @@ const directory = {
 function refusingIntake(mailbox: MailboxSource): Intake {
   return new Intake({
     mailbox,
-    dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:zoom', 'the case has ended')) },
+    dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => Promise.reject(refused('engagement engagement:vc:zoom', 'the case has ended')) },
     documents: {} as never,
     directory,
     domain: 'test.example',
@@ -61,7 +61,7 @@ function refusingIntake(mailbox: MailboxSource): Intake {
 function acceptingIntake(mailbox: MailboxSource): Intake {
   return new Intake({
     mailbox,
-    dossier: { recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
+    dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
     documents: { reference: async () => undefined, save: async () => undefined } as never,
     directory,
     domain: 'test.example',
@@ -76,7 +76,7 @@ const LEASE_MS = 3_000;
 function workspaceIntake(mailbox: MailboxSource): Intake {
   return new Intake({
     mailbox,
-    dossier: { recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
+    dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
     documents: { reference: async () => undefined, save: async () => undefined } as never,
     directory,
     domain: 'test.example',
@@ -168,7 +168,7 @@ describe.each(homes)('a message two intakes hold at once, in %s', (_name, make) 
     // One message at a time: the second's pass still reads the inbox when it finds the original gone.
     const slow = new Intake({
       mailbox: second,
-      dossier: { recordInbound: async () => firstDone.then(() => Promise.reject(refused('engagement engagement:vc:zoom', 'the case has ended'))) },
+      dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => firstDone.then(() => Promise.reject(refused('engagement engagement:vc:zoom', 'the case has ended'))) },
       documents: {} as never,
       directory,
       domain: 'test.example',
@@ -270,7 +270,7 @@ describe.each(homes)('a held message two officers decide at the same moment, in 
     const workspace = (mailbox: MailboxSource) =>
       new Intake({
         mailbox,
-        dossier: {
+        dossier: { recordHeldDismissal: async () => undefined,
           recordInbound: async (target: { vendorId: string }) => {
             await new Promise((resolve) => setTimeout(resolve, 300));
             recorded.push(target.vendorId);
@@ -311,7 +311,7 @@ describe.each(homes)('a held message two officers decide at the same moment, in 
     }) as MailboxSource;
     const dying = new Intake({
       mailbox: dyingMailbox,
-      dossier: { recordInbound: () => new Promise<never>(() => undefined) },
+      dossier: { recordHeldDismissal: async () => undefined, recordInbound: () => new Promise<never>(() => undefined) },
       documents: { reference: async () => undefined, save: async () => undefined } as never,
       directory,
       domain: 'test.example',
@@ -346,7 +346,7 @@ describe.each(homes)('a held message two officers decide at the same moment, in 
     const recorded: string[] = [];
     const slow = new Intake({
       mailbox: second,
-      dossier: {
+      dossier: { recordHeldDismissal: async () => undefined,
         recordInbound: async (target: { vendorId: string }) => {
           await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2.5));
           recorded.push(target.vendorId);

@@ -17,7 +17,7 @@ describe('what became of a message that left the holding pen, over IMAP', () => 
     const mailbox = new ImapMailbox({ host: '127.0.0.1', port: relay.port, secure: false, user: `fate-${randomUUID().slice(0, 8)}`, password });
     const intake = new Intake({
       mailbox,
-      dossier: { recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
+      dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
       documents: {} as never,
       directory: { engagementByToken: async () => undefined, campaignByReference: async () => undefined, vendorOf: async () => ({ name: 'Zoom' }) },
       domain: 'test.example',

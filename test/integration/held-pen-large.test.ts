@@ -15,7 +15,7 @@ describe('a holding pen with large messages in it, over IMAP', () => {
     const { host, port, password } = inject('imap');
     const relay = await tcpRelay(host, port);
     const mailbox = new ImapMailbox({ host: '127.0.0.1', port: relay.port, secure: false, user: `large-${randomUUID().slice(0, 8)}`, password });
-    const intake = new Intake({ mailbox, dossier: {} as never, documents: {} as never, directory: {} as never, domain: 'test.example', caseMailbox: 'case@test.example' });
+    const intake = new Intake({ mailbox, dossier: { recordHeldDismissal: async () => undefined } as never, documents: {} as never, directory: {} as never, domain: 'test.example', caseMailbox: 'case@test.example' });
     try {
       await mailbox.open();
       for (let n = 0; n < 3; n++) {

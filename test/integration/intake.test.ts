@@ -1067,7 +1067,7 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     await sender.append(await vendorReply(e));
     const failing = new Intake({
       mailbox,
-      dossier: { recordInbound: () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')) },
+      dossier: { recordHeldDismissal: async () => undefined, recordInbound: () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')) },
       documents,
       directory: { engagementByToken: async () => undefined, campaignByReference: async () => undefined, vendorOf: () => Promise.reject(new Error('not asked')) },
       domain,
@@ -1089,7 +1089,7 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
       ...intakeOptions(),
       concurrency: 1,
       recordTimeoutMs: 1_000,
-      dossier: { recordInbound: (ref, input, options) => (ref.vendorId === 'stuck' ? new Promise(() => undefined) : real.recordInbound(ref, input, options)) },
+      dossier: { recordHeldDismissal: (input) => real.recordHeldDismissal(input), recordInbound: (ref, input, options) => (ref.vendorId === 'stuck' ? new Promise(() => undefined) : real.recordInbound(ref, input, options)) },
     });
     const started = Date.now();
     const settled = await hanging.pass();

@@ -424,7 +424,7 @@ describe('officer digest', () => {
       },
       domain: 'test.example',
       caseMailbox: 'case@test.example',
-      dossier: { recordInbound: async () => Promise.reject(refused(`engagement ${id}:soon`, 'the sender is not the vendor')) } as never,
+      dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => Promise.reject(refused(`engagement ${id}:soon`, 'the sender is not the vendor')) } as never,
       census: heldCensusIn(store.files),
     });
     const mail = (n: number, from: string, subject: string) => Buffer.from(`Message-ID: <census-${n}@${id}.test>\r\nFrom: ${from}\r\nTo: case@test.example\r\nSubject: ${subject}\r\n\r\nHello.\r\n`);

@@ -44,6 +44,7 @@ class StandInSession extends Session {
     const context = super.context(command);
     const status = engagementStatusOf('vc', 'zoom', { vendorName: 'Zoom' });
     const dossier = {
+      recordHeldDismissal: async () => undefined,
       status: async () => status,
       confirmInbound: async (_ref: unknown, input: ConfirmInboundInput) => (this.confirmed.push(input), { stage: status.stage }),
       recordInbound: async (_ref: unknown, input: { messageId: string }) => {
@@ -78,7 +79,7 @@ async function heldMail({ refusal = () => refused('engagement engagement:vc:zoom
     },
     domain: 'localhost',
     caseMailbox: 'case@localhost',
-    dossier: { recordInbound: async () => Promise.reject(refusal()) } as never,
+    dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => Promise.reject(refusal()) } as never,
     census: heldCensusIn(store.files),
   });
   const settled = await sorter.pass();

@@ -40,6 +40,7 @@ async function setUp(settings: { maxMessageBytes?: number } = {}) {
   const state = engagementStatusOf('vc', 'zoom', { vendorName: vendor.name });
   // The engagement as Temporal runs it: the validator refuses, the handler records.
   const dossier = {
+    recordHeldDismissal: async () => undefined,
     recordInbound: async (_ref: unknown, input: RecordInboundInput) => {
       try {
         checkRecordInbound(state, vendor, input);
@@ -58,7 +59,7 @@ async function setUp(settings: { maxMessageBytes?: number } = {}) {
   const intake = new Intake({ ...options, ...settings, dossier: dossier as never });
   /** An intake whose every engagement refuses mail with this reason. */
   const refusing = (reason: string) =>
-    new Intake({ ...options, dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:sg', reason)) } as never });
+    new Intake({ ...options, dossier: { recordHeldDismissal: async () => undefined, recordInbound: async () => Promise.reject(refused('engagement engagement:vc:sg', reason)) } as never });
   return { state, mailbox, intake, refusing, documents, store: shared.documents, options, dossier };
 }
 
@@ -262,6 +263,7 @@ describe('a reply whose attachments Outlook wrapped in a winmail.dat (TNEF)', ()
  */
 function validatingDossier(engagements: Map<string, { vendor: ReturnType<typeof testVendor>; state: ReturnType<typeof engagementStatusOf> }>) {
   return {
+    recordHeldDismissal: async () => undefined,
     recordInbound: async (ref: { vendorId: string }, input: RecordInboundInput) => {
       const { vendor: v, state } = engagements.get(ref.vendorId)!;
       try {
